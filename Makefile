@@ -1,0 +1,47 @@
+# SIGAP — two commands: `make run` and `make test`. Only Python 3.11, pip, venv and make are needed.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+SIGAP  := $(BIN)/sigap
+
+.PHONY: run setup test lint typecheck pytest bench demo migrate messages clean
+
+run: setup
+	$(SIGAP) demo
+	$(SIGAP) serve 127.0.0.1:8000
+
+# Creates .venv, installs the hash-pinned dependencies and SIGAP itself, compiles translations,
+# migrates the SQLite database under var/ (local secrets are generated there on first use).
+setup: $(STAMP)
+	$(SIGAP) compile-catalogues
+	$(SIGAP) migrate --noinput
+
+$(STAMP): requirements/base.txt requirements/dev.txt pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required (python3.11 not found)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $(STAMP)
+
+test: $(STAMP) lint typecheck pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy sigap tests bench
+
+pytest: $(STAMP)
+	$(SIGAP) compile-catalogues
+	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+messages: $(STAMP)
+	cd sigap && ../$(BIN)/django-admin makemessages --settings=sigap.settings.test -l id -l en --no-obsolete --no-location
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

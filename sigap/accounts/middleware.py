@@ -1,0 +1,33 @@
+"""Two-factor enforcement: an officer signed in with a password alone only reaches the 2FA pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+#: Paths a half-signed-in officer may still reach (enrolment, verification, sign-out, language).
+ALLOWED_PREFIXES = ("/akun/2fa/", "/akun/keluar/", "/i18n/", "/static/", "/healthz")
+
+
+def needs_second_factor(request: HttpRequest) -> bool:
+    user = request.user
+    if not user.is_authenticated or not getattr(user, "is_officer", False):
+        return False
+    if request.user.is_verified():  # type: ignore[union-attr]
+        return False
+    return bool(settings.SIGAP_REQUIRE_2FA) or request.session.get("sigap_2fa_pending", False)
+
+
+class TwoFactorEnforcementMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if needs_second_factor(request) and not request.path.startswith(ALLOWED_PREFIXES):
+            if request.path.startswith("/api/"):
+                return HttpResponse(status=403)
+            return redirect("accounts:2fa")
+        return self.get_response(request)

@@ -1,0 +1,80 @@
+"""Roles and the one table that says what each role may read or change, and how far.
+
+``ACCESS[model][action][role] = Reach``. A role missing from an action has no access. This table is
+what ``restrict(user, action)`` reads, and what the role × route test enumerates.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from sigap.core.access import Reach
+
+
+class Role(models.TextChoices):
+    KADER = "kader", _("Village focal point (kader desa)")
+    PIMPASA = "pimpasa", _("Village immigration officer (PIMPASA)")
+    SUPERVISOR = "supervisor", _("Immigration office supervisor (Kanim)")
+    ANALIS = "analis", _("Regional analyst (Kanwil)")
+    PUSAT = "pusat", _("National (Ditjen Imigrasi)")
+    MITRA = "mitra", _("Partner agency liaison (mitra)")
+    ADMIN = "admin", _("Administrator")
+
+
+class KaderKind(models.TextChoices):
+    PERANGKAT_DESA = "perangkat_desa", _("Village apparatus (perangkat desa)")
+    BABINSA = "babinsa", _("Babinsa (TNI village officer)")
+    BHABINKAMTIBMAS = "bhabinkamtibmas", _("Bhabinkamtibmas (community police officer)")
+    GURU = "guru", _("Teacher (guru)")
+    TOKOH = "tokoh", _("Community or religious leader (tokoh masyarakat)")
+
+
+#: Officer roles must use two-factor sign-in where SIGAP_REQUIRE_2FA is on (always in production).
+OFFICER_ROLES = frozenset({Role.PIMPASA, Role.SUPERVISOR, Role.ANALIS, Role.PUSAT, Role.MITRA, Role.ADMIN})
+#: Roles whose territory is the whole country.
+NATIONAL_ROLES = frozenset({Role.PUSAT, Role.ADMIN})
+
+ALL, TERRITORY, OWN = Reach.ALL, Reach.TERRITORY, Reach.OWN
+_EVERY_ROLE: dict[str, Reach] = {role: ALL for role in Role}
+
+ACCESS: dict[str, dict[str, dict[str, Reach]]] = {
+    # Reference data: the administrative map is public knowledge.
+    "regions.region": {
+        "view": dict(_EVERY_ROLE),
+        "change": {Role.ADMIN: ALL},
+    },
+    "organisations.organisation": {
+        "view": {
+            Role.KADER: TERRITORY,
+            Role.PIMPASA: TERRITORY,
+            Role.SUPERVISOR: TERRITORY,
+            Role.ANALIS: TERRITORY,
+            Role.PUSAT: ALL,
+            Role.MITRA: OWN,
+            Role.ADMIN: ALL,
+        },
+        "change": {Role.ADMIN: ALL},
+    },
+    # Accounts carry contact details: least data, widest for the national roles only.
+    "accounts.user": {
+        "view": {
+            Role.KADER: OWN,
+            Role.PIMPASA: TERRITORY,
+            Role.SUPERVISOR: TERRITORY,
+            Role.ANALIS: TERRITORY,
+            Role.PUSAT: ALL,
+            Role.MITRA: OWN,
+            Role.ADMIN: ALL,
+        },
+        "change": {Role.ADMIN: ALL},
+    },
+    "audit.auditevent": {
+        "view": {
+            Role.SUPERVISOR: TERRITORY,
+            Role.ANALIS: TERRITORY,
+            Role.PUSAT: ALL,
+            Role.ADMIN: ALL,
+        },
+    },
+}

@@ -1,0 +1,190 @@
+"""The JSON API (django-ninja, OpenAPI at /api/v1/openapi.json). Thin: selectors do the reading."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import NinjaAPI, Schema
+from ninja.errors import HttpError
+from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.security import django_auth
+
+from sigap.accounts.selectors import user_get, user_list
+from sigap.audit.selectors import audit_get, audit_list
+from sigap.core.access import reach_of
+from sigap.organisations.selectors import organisation_get, organisation_list
+from sigap.regions.selectors import region_get, region_label, region_search
+
+api = NinjaAPI(
+    title="SIGAP API",
+    version="1",
+    urls_namespace="api",
+    auth=django_auth,
+    docs_url=None,
+)
+
+
+class RegionOut(Schema):
+    code: str
+    name: str
+    level: int
+    kind: str
+    parent: str | None
+    label: str
+    code_version: str
+    retired_in: str
+    replaced_by: str | None
+
+    @staticmethod
+    def resolve_parent(obj: Any) -> str | None:
+        return obj.parent_id
+
+    @staticmethod
+    def resolve_replaced_by(obj: Any) -> str | None:
+        return obj.replaced_by_id
+
+    @staticmethod
+    def resolve_label(obj: Any) -> str:
+        return region_label(obj)
+
+
+class OrganisationOut(Schema):
+    id: int
+    name: str
+    short_name: str
+    kind: str
+    htcds_type: str
+    parent: int | None
+    seat: str | None
+    jurisdiction: list[str]
+    phone: str
+    email: str
+    is_active: bool
+
+    @staticmethod
+    def resolve_parent(obj: Any) -> int | None:
+        return obj.parent_id
+
+    @staticmethod
+    def resolve_seat(obj: Any) -> str | None:
+        return obj.seat_id
+
+    @staticmethod
+    def resolve_jurisdiction(obj: Any) -> list[str]:
+        return [r.code for r in obj.jurisdiction.all()]
+
+
+class AccountOut(Schema):
+    id: int
+    username: str
+    full_name: str
+    role: str
+    organisation: int | None
+    scope: list[str]
+    is_active: bool
+
+    @staticmethod
+    def resolve_full_name(obj: Any) -> str:
+        return obj.get_full_name()
+
+    @staticmethod
+    def resolve_organisation(obj: Any) -> int | None:
+        return obj.organisation_id
+
+    @staticmethod
+    def resolve_scope(obj: Any) -> list[str]:
+        return [r.code for r in obj.scope_regions.all()]
+
+
+class AuditEventOut(Schema):
+    id: int
+    at: datetime
+    actor_username: str
+    action: str
+    object_type: str
+    object_id: str
+    region: str | None
+    metadata: dict[str, Any]
+
+    @staticmethod
+    def resolve_region(obj: Any) -> str | None:
+        return obj.region_id
+
+
+class MeOut(AccountOut):
+    is_verified: bool
+
+    @staticmethod
+    def resolve_is_verified(obj: Any) -> bool:
+        return bool(obj.is_verified())
+
+
+@api.get("/me", response=MeOut, tags=["accounts"])
+def me(request: HttpRequest) -> Any:
+    return request.user
+
+
+@api.get("/regions", response=list[RegionOut], tags=["regions"])
+def regions(request: HttpRequest, q: str, level: int | None = None, limit: int = 25) -> Any:
+    return region_search(user=request.user, query=q[:80], level=level, limit=max(1, min(limit, 100)))
+
+
+@api.get("/regions/{code}", response=RegionOut, tags=["regions"])
+def region(request: HttpRequest, code: str) -> Any:
+    found = region_get(user=request.user, code=code)
+    if found is None:
+        raise HttpError(404, "Not found")
+    return found
+
+
+@api.get("/organisations", response=list[OrganisationOut], tags=["organisations"])
+@paginate(LimitOffsetPagination)
+def organisations(request: HttpRequest, q: str = "", kind: str = "") -> Any:
+    return organisation_list(user=request.user, query=q[:80], kind=kind).prefetch_related("jurisdiction")
+
+
+@api.get("/organisations/{org_id}", response=OrganisationOut, tags=["organisations"])
+def organisation(request: HttpRequest, org_id: int) -> Any:
+    found = organisation_get(user=request.user, pk=org_id)
+    if found is None:
+        raise HttpError(404, "Not found")
+    return found
+
+
+@api.get("/accounts", response=list[AccountOut], tags=["accounts"])
+@paginate(LimitOffsetPagination)
+def accounts(request: HttpRequest, q: str = "", role: str = "") -> Any:
+    return user_list(user=request.user, query=q[:80], role=role).prefetch_related("scope_regions")
+
+
+@api.get("/accounts/{account_id}", response=AccountOut, tags=["accounts"])
+def account(request: HttpRequest, account_id: int) -> Any:
+    found = user_get(user=request.user, pk=account_id)
+    if found is None:
+        raise HttpError(404, "Not found")
+    return found
+
+
+def _require_audit_reach(request: HttpRequest) -> None:
+    from sigap.audit.models import AuditEvent
+
+    if reach_of(request.user, AuditEvent, "view") is None:
+        raise HttpError(403, "Forbidden")
+
+
+@api.get("/audit", response=list[AuditEventOut], tags=["audit"])
+@paginate(LimitOffsetPagination)
+def audit_events(request: HttpRequest, action: str = "", actor: str = "") -> Any:
+    _require_audit_reach(request)
+    return audit_list(user=request.user, action=action[:64], actor=actor[:150])
+
+
+@api.get("/audit/{event_id}", response=AuditEventOut, tags=["audit"])
+def audit_event(request: HttpRequest, event_id: int) -> Any:
+    _require_audit_reach(request)
+    found = audit_get(user=request.user, pk=event_id)
+    if found is None:
+        raise HttpError(404, "Not found")
+    return found

@@ -1,0 +1,84 @@
+"""One access rule for every read: ``restrict(user, action)`` on querysets (NetBox style).
+
+Each restricted model declares, per action, which *reach* each role has over its rows, and how a
+reach turns into a filter for a given user (``access_filter``). Pages, API endpoints, exports and
+background jobs all call :func:`restrict` (or the ``.restrict()`` queryset method), so there is one
+place to read and one place to test. Per-object verbs that are not reads (change, close, refer …)
+are ``rules`` predicates built on the same reach table (see ``sigap.accounts.rules``).
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+from django.db import models
+from django.db.models import Q
+
+from sigap.core.territory import NOTHING
+
+if TYPE_CHECKING:
+    from sigap.accounts.models import User
+
+
+class Reach(enum.Enum):
+    """How far a role's right over a kind of object extends."""
+
+    ALL = "all"  # every row, nationally
+    TERRITORY = "territory"  # rows inside (or, for reference data, overlapping) the user's scope
+    OWN = "own"  # rows of the user's own organisation, or the user's own rows
+
+
+class AccessAction(enum.StrEnum):
+    VIEW = "view"
+    CHANGE = "change"
+
+
+class SupportsAccess(Protocol):
+    @classmethod
+    def access_filter(cls, user: User, reach: Reach) -> Q: ...
+
+
+_M = TypeVar("_M", bound=models.Model)
+
+
+def reach_of(user: Any, model: type[models.Model], action: str) -> Reach | None:
+    """The reach ``user`` has for ``action`` on ``model``, or None for no access at all."""
+    from sigap.accounts.roles import ACCESS
+
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    table = ACCESS.get(model._meta.label_lower, {}).get(str(action), {})
+    return table.get(user.role)
+
+
+def access_q(user: Any, model: type[models.Model], action: str) -> Q:
+    reach = reach_of(user, model, action)
+    if reach is None:
+        return NOTHING
+    if reach is Reach.ALL:
+        return Q()
+    access_filter = getattr(model, "access_filter", None)
+    if access_filter is None:
+        raise TypeError(f"{model._meta.label} grants {reach} but defines no access_filter")
+    q: Q = access_filter(user, reach)
+    return q
+
+
+def restrict(
+    queryset: models.QuerySet[_M], user: Any, action: str = AccessAction.VIEW
+) -> models.QuerySet[_M]:
+    """Only the rows of ``queryset`` that ``user`` may ``action``. Anonymous or inactive: none."""
+    reach = reach_of(user, queryset.model, action)
+    if reach is None:
+        return queryset.none()
+    if reach is Reach.ALL:
+        return queryset
+    q = access_q(user, queryset.model, action)
+    # A filter across a many-to-many relation can repeat rows; de-duplicate through the key.
+    return queryset.filter(pk__in=queryset.model._default_manager.filter(q).values("pk"))
+
+
+class RestrictedQuerySet(models.QuerySet[_M]):
+    def restrict(self, user: Any, action: str = AccessAction.VIEW) -> models.QuerySet[_M]:
+        return restrict(self, user, action)

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from sigap.core.demo import DEMO_PASSWORD, demo_load
+
+
+class Command(BaseCommand):
+    help = "Load the demo setting (Kanwil Banten, Kanim Serang, Desa Lontar …) and one account per role."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--force", action="store_true", help="allow on a non-debug (production) installation"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError("Refusing to create demo accounts with a known password outside development.")
+        logins = demo_load()
+        self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in with any of these (password below):"))
+        for login in logins:
+            self.stdout.write(f"  {login.username:<22} {login.role}  [{login.where}]")
+        self.stdout.write(f"  password for all: {DEMO_PASSWORD}")

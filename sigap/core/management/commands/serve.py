@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+
+class Command(BaseCommand):
+    help = "Run the web server and the background task worker together; Ctrl+C stops both."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
+        parser.add_argument("--no-worker", action="store_true", help="web server only")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        python = sys.executable
+        manage = [python, "-m", "sigap.cli"]
+        procs = [subprocess.Popen([*manage, "runserver", options["addrport"]])]
+        if not options["no_worker"]:
+            procs.append(subprocess.Popen([*manage, "db_worker"]))
+        self.stdout.write(
+            f"SIGAP on http://{options['addrport']}/ (worker: {'off' if options['no_worker'] else 'on'})"
+        )
+
+        def stop(*_: Any) -> None:
+            for proc in procs:
+                if proc.poll() is None:
+                    proc.terminate()
+
+        signal.signal(signal.SIGTERM, stop)
+        try:
+            while all(proc.poll() is None for proc in procs):
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            stop()
+            for proc in procs:
+                try:
+                    proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()

@@ -1,0 +1,1 @@
+"""Settings per environment: base (shared), dev, test, prod. Values come from the environment."""

@@ -1,0 +1,19 @@
+"""Tests: fast hashing, in-process tasks, fixed throwaway keys. DATABASE_URL selects PostgreSQL."""
+
+from __future__ import annotations
+
+from sigap.settings.base import *  # noqa: F403
+from sigap.settings.base import DATABASES
+
+SECRET_KEY = "test-only-secret-key-not-for-any-real-use-0123456789"  # noqa: S105
+SIGAP_FIELD_KEYS = ["2dWxvGX0qXrWQ7hZ1r7bo1cb8fF0Gf0m7UQhJmXvK3w="]
+SIGAP_HMAC_KEY = "test-only-hmac-key"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["NAME"] = ":memory:"
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}

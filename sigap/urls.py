@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from sigap.api import api
+
+handler403 = "sigap.core.views.permission_denied"
+handler404 = "sigap.core.views.page_not_found"
+
+urlpatterns = [
+    path("", include("sigap.core.urls")),
+    path("wilayah/", include("sigap.regions.urls")),
+    path("organisasi/", include("sigap.organisations.urls")),
+    path("akun/", include("sigap.accounts.urls")),
+    path("audit/", include("sigap.audit.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
