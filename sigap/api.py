@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest
 from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError
@@ -22,7 +23,9 @@ api = NinjaAPI(
     version="1",
     urls_namespace="api",
     auth=django_auth,
-    docs_url=None,
+    docs_url="/docs",
+    # The schema and the interactive docs (served from ninja's own static files) need a signed-in user.
+    docs_decorator=login_required,
 )
 
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+from typing import Any
+
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -22,11 +26,21 @@ class SigapAdminSite(admin.AdminSite):
             return False
         return bool(user.is_verified() or not settings.SIGAP_REQUIRE_2FA)  # type: ignore[attr-defined]
 
+    def admin_view(self, view: Any, cacheable: bool = False) -> Any:
+        """Signed-in users without admin rights get a plain 403, not a detour via a login form."""
+        inner = super().admin_view(view, cacheable)
+
+        @functools.wraps(view)
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.user.is_authenticated and not self.has_permission(request):
+                raise PermissionDenied
+            response: HttpResponse = inner(request, *args, **kwargs)
+            return response
+
+        return guarded
+
     def login(self, request: HttpRequest, extra_context: dict[str, object] | None = None) -> HttpResponse:
         if request.user.is_authenticated:
-            # Signed in but not an administrator: a plain refusal, not a second login form.
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied
         target = request.GET.get("next", reverse("admin:index"))
         return redirect(f"{reverse('accounts:login')}?{urlencode({'next': target})}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sigap.accounts.models import User
 from sigap.accounts.selectors import user_list
 from sigap.core.access import reach_of, restrict
 from sigap.organisations.selectors import organisation_list
@@ -33,5 +34,5 @@ def home_summary(*, user: Any) -> HomeSummary:
         scope_labels=[region_label(r) for r in scope],
         villages_in_scope=villages,
         organisations=organisation_list(user=user).count(),
-        accounts=user_list(user=user).count() if reach_of(user, type(user), "view") else None,
+        accounts=user_list(user=user).count() if reach_of(user, User, "view") else None,
     )

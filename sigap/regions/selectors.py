@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 from sigap.core.access import restrict
-from sigap.core.territory import ancestor_codes, is_valid_code
+from sigap.core.territory import ancestor_codes, is_valid_code, within_q
 from sigap.regions.models import Region, normalise_name
 
 PATH_RELATED = ("parent", "parent__parent", "parent__parent__parent")
@@ -42,11 +42,25 @@ def region_search(*, user: Any, query: str, level: int | None = None, limit: int
                     When(name_search__startswith=needle, then=Value(1)),
                     default=Value(2),
                     output_field=IntegerField(),
-                )
+                ),
+                nearness=_nearness(user),
             )
-            .order_by("rank", "retired_in", "level", "code")
+            .order_by("rank", "nearness", "retired_in", "level", "code")
         )
     return list(matches[:limit])
+
+
+def _nearness(user: Any) -> Case:
+    """0 inside the user's own territory, 1 in the same kabupaten/kota, 2 same province, 3 elsewhere."""
+    codes = user.scope_codes() if hasattr(user, "scope_codes") else []
+    whens = []
+    for rank, width in ((0, None), (1, 2), (2, 1)):
+        scopes = {".".join(c.split(".")[:width]) if width else c for c in codes}
+        if scopes:
+            whens.append(When(within_q("code", sorted(scopes)), then=Value(rank)))
+    if not whens:
+        return Case(default=Value(3), output_field=IntegerField())
+    return Case(*whens, default=Value(3), output_field=IntegerField())
 
 
 def region_children(*, user: Any, region: Region | None) -> QuerySet[Region]:

@@ -1,0 +1,28 @@
+"""Shared fixtures: the built-in Banten region fixture and the demo world (one account per role)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sigap.core.demo import demo_load
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+WILAYAH_CSV = SHARED / "data" / "wilayah" / "wilayah_kepmendagri_2025.csv"
+
+
+@pytest.fixture
+def demo_world(db):
+    """Regions (Banten fixture), organisations and the demo accounts; returns {username: User}."""
+    from sigap.accounts.models import User
+
+    demo_load(password="demo-password-for-tests")
+    return {u.username: u for u in User.objects.all()}
+
+
+@pytest.fixture
+def wilayah_csv() -> Path:
+    if not WILAYAH_CSV.exists():
+        pytest.skip("../shared/data/wilayah is not available")
+    return WILAYAH_CSV

@@ -1,0 +1,287 @@
+"""Every role × every route × an in-scope and an out-of-scope object: allow or deny, never a leak.
+
+The expectations below are written by hand from the product rules, not derived from the code under
+test. ``test_every_route_is_in_the_matrix`` fails when a URL is added without an entry here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from sigap.accounts.models import User
+from sigap.accounts.roles import Role
+from sigap.accounts.services import user_create
+from sigap.audit.models import AuditEvent
+from sigap.organisations.models import Organisation, OrgKind
+from sigap.organisations.services import organisation_upsert
+from sigap.regions.services import regions_import_text
+
+ROLES = [r.value for r in Role]
+ACCOUNT_OF = {
+    Role.KADER: "kader.lontar",
+    Role.PIMPASA: "pimpasa.tirtayasa",
+    Role.SUPERVISOR: "supervisor.serang",
+    Role.ANALIS: "analis.banten",
+    Role.PUSAT: "pusat",
+    Role.MITRA: "mitra.polres",
+    Role.ADMIN: "admin",
+}
+ANON = "anonymous"
+
+# Outcomes
+OK = "ok"  # 200 (lists: the object is listed)
+HIDDEN = "hidden"  # 200 but the object is not listed
+DENY = "deny"  # 403 or 404, and nothing of the object in the body
+LOGIN = "login"  # anonymous: redirect to the sign-in page (pages) or 401 (API)
+REDIRECT = "redirect"  # 302 (sign-in page when signed in, sign-out, language switch)
+
+
+def _same(outcome: str) -> dict[str, tuple[str, str]]:
+    return {role: (outcome, outcome) for role in ROLES}
+
+
+def _scoped(*, national_out: str, others_out: str, denied: tuple[str, ...] = ()) -> dict[str, tuple[str, str]]:
+    table = {}
+    for role in ROLES:
+        if role in denied:
+            table[role] = (DENY, DENY)
+        elif role in (Role.PUSAT, Role.ADMIN):
+            table[role] = (OK, national_out)
+        else:
+            table[role] = (OK, others_out)
+    return table
+
+
+@dataclass
+class World:
+    users: dict[str, User]
+    org_in: dict[str, Organisation]
+    org_out: Organisation
+    account_in: dict[str, User]
+    account_out: User
+    audit_in: AuditEvent
+    audit_out: AuditEvent
+    region_in: str = "36.04.13.2007"
+    region_out: str = "35.78.31.1004"
+
+
+@dataclass
+class Route:
+    name: str
+    expect: dict[str, tuple[str, str]]
+    anonymous: str = LOGIN
+    method: str = "get"
+    obj: str = ""  # "org" | "account" | "audit" | "region": the kind of object the route shows
+    kwargs: Callable[[Any], dict[str, Any]] | None = None  # builds URL kwargs from the object
+    query: dict[str, str] = field(default_factory=dict)
+    is_list: bool = False
+    api: bool = False
+
+
+def _pk(key: str) -> Callable[[Any], dict[str, Any]]:
+    return lambda obj: {key: obj.pk}
+
+
+ORG_VIEW = _scoped(national_out=OK, others_out=HIDDEN)
+ORG_DETAIL = _scoped(national_out=OK, others_out=DENY)
+AUDIT_VIEW = _scoped(national_out=OK, others_out=HIDDEN, denied=(Role.KADER, Role.PIMPASA, Role.MITRA))
+AUDIT_DETAIL = _scoped(national_out=OK, others_out=DENY, denied=(Role.KADER, Role.PIMPASA, Role.MITRA))
+
+ROUTES: list[Route] = [
+    Route("core:home", _same(OK)),
+    Route("core:healthz", _same(OK), anonymous=OK),
+    Route("regions:list", _same(OK), obj="region", is_list=True, query={"q": "Lontar"}),
+    Route("regions:detail", _same(OK), obj="region", kwargs=lambda code: {"code": code}),
+    Route("organisations:list", ORG_VIEW, obj="org", is_list=True),
+    Route("organisations:detail", ORG_DETAIL, obj="org", kwargs=_pk("pk")),
+    Route("accounts:login", _same(REDIRECT), anonymous=OK),
+    Route("accounts:logout", _same(REDIRECT), anonymous=REDIRECT, method="post"),
+    Route("accounts:2fa", _same(OK)),
+    Route("accounts:profile", _same(OK)),
+    Route("accounts:list", ORG_VIEW, obj="account", is_list=True),
+    Route("accounts:detail", ORG_DETAIL, obj="account", kwargs=_pk("pk")),
+    Route("audit:list", AUDIT_VIEW, obj="audit", is_list=True),
+    Route("audit:detail", AUDIT_DETAIL, obj="audit", kwargs=_pk("pk")),
+    Route("set_language", _same(REDIRECT), anonymous=REDIRECT, method="post"),
+    Route("api:openapi-json", _same(OK)),
+    Route("api:openapi-view", _same(OK)),
+    Route("api:me", _same(OK), api=True),
+    Route("api:regions", _same(OK), obj="region", is_list=True, api=True, query={"q": "Lontar", "limit": "100"}),
+    Route("api:region", _same(OK), obj="region", kwargs=lambda code: {"code": code}, api=True),
+    Route("api:organisations", ORG_VIEW, obj="org", is_list=True, api=True, query={"limit": "1000"}),
+    Route("api:organisation", ORG_DETAIL, obj="org", kwargs=_pk("org_id"), api=True),
+    Route("api:accounts", ORG_VIEW, obj="account", is_list=True, api=True, query={"limit": "1000"}),
+    Route("api:account", ORG_DETAIL, obj="account", kwargs=_pk("account_id"), api=True),
+    Route("api:audit_events", AUDIT_VIEW, obj="audit", is_list=True, api=True, query={"limit": "1000"}),
+    Route("api:audit_event", AUDIT_DETAIL, obj="audit", kwargs=_pk("event_id"), api=True),
+]
+#: Routes that are not pages of their own (ninja's bare prefix answers 404 to everyone).
+NOT_PAGES = {"api:api-root"}
+
+
+def _walk(resolver: URLResolver, namespace: str = "") -> Iterator[tuple[str, str]]:
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _walk(pattern, namespace + (f"{pattern.namespace}:" if pattern.namespace else ""))
+        elif isinstance(pattern, URLPattern):
+            yield namespace + (pattern.name or ""), str(pattern.pattern)
+
+
+def test_every_route_is_in_the_matrix() -> None:
+    listed = {route.name for route in ROUTES} | NOT_PAGES
+    found = {name for name, _pattern in _walk(get_resolver()) if not name.startswith("admin:")}
+    unnamed = [pattern for name, pattern in _walk(get_resolver()) if name in ("", *(f"{ns}:" for ns in ("api",)))]
+    assert not unnamed, f"routes without a name cannot be checked: {unnamed}"
+    assert found - listed == set(), f"add these routes to the access matrix: {sorted(found - listed)}"
+    assert listed - found == set(), f"the matrix lists routes that no longer exist: {sorted(listed - found)}"
+
+
+@pytest.fixture
+def world(demo_world) -> World:
+    regions_import_text(
+        text="35,Jawa Timur\n35.78,Kota Surabaya\n35.78.31,Sambikerep\n35.78.31.1004,Lontar\n",
+        code_version="kepmendagri_2025",
+    )
+    org_out = organisation_upsert(
+        name="Kantor Imigrasi Kelas I Khusus TPI Surabaya",
+        kind=OrgKind.KANTOR_IMIGRASI,
+        seat_code="35.78",
+        jurisdiction_codes=["35.78"],
+    )
+    account_out = user_create(
+        username="kader.surabaya", password=None, role=Role.KADER, scope_codes=["35.78.31.1004"]
+    )
+    users = demo_world
+    kanim = Organisation.objects.get(short_name="Kanim Serang")
+    polres = Organisation.objects.get(short_name="Polres Serang")
+    org_in = {role: kanim for role in ROLES} | {Role.MITRA: polres}
+    kader = users["kader.lontar"]
+    account_in = {role: kader for role in ROLES} | {Role.MITRA: users["mitra.polres"]}
+    audit_in = AuditEvent.objects.get(action="account.create", object_id=str(kader.pk))
+    audit_out = AuditEvent.objects.get(action="account.create", object_id=str(account_out.pk))
+    assert audit_in.region_id == "36.04.13.2007" and audit_out.region_id == "35.78.31.1004"
+    return World(users, org_in, org_out, account_in, account_out, audit_in, audit_out)
+
+
+def _objects(world: World, route: Route, role: str) -> tuple[Any, Any]:
+    if route.obj == "org":
+        return world.org_in.get(role, world.org_in[Role.ADMIN]), world.org_out
+    if route.obj == "account":
+        return world.account_in.get(role, world.account_in[Role.ADMIN]), world.account_out
+    if route.obj == "audit":
+        return world.audit_in, world.audit_out
+    if route.obj == "region":
+        return world.region_in, world.region_out
+    return None, None
+
+
+def _marker(route: Route, obj: Any) -> str:
+    """Text that appears in a response exactly when the object is shown."""
+    if route.obj == "region":
+        return f'"code": "{obj}"' if route.api else f"/wilayah/{obj}/"
+    if route.api:
+        return f'"id": {obj.pk}'
+    prefix = {"org": "/organisasi/", "account": "/akun/", "audit": "/audit/"}[route.obj]
+    return f"{prefix}{obj.pk}/"
+
+
+def _secret(route: Route, obj: Any) -> str:
+    """Content of the object itself, which a refusal must never carry."""
+    return {"org": lambda: obj.name, "account": lambda: obj.username, "audit": lambda: obj.hash}[route.obj]()
+
+
+def _request(client: Client, route: Route, obj: Any) -> Any:
+    kwargs = route.kwargs(obj) if route.kwargs and obj is not None else {}
+    url = reverse(route.name, kwargs=kwargs)
+    if route.method == "post":
+        return client.post(url, {"language": "en", "next": "/"})
+    return client.get(url, route.query)
+
+
+def _check(route: Route, outcome: str, response: Any, obj: Any, label: str) -> None:
+    body = response.content.decode()
+    if outcome == OK:
+        assert response.status_code == 200, f"{label}: expected 200, got {response.status_code}"
+        if route.is_list and obj is not None:
+            assert _marker(route, obj) in body, f"{label}: the object should be listed"
+    elif outcome == HIDDEN:
+        assert response.status_code == 200, f"{label}: expected 200, got {response.status_code}"
+        assert _marker(route, obj) not in body, f"{label}: LEAK, the object is listed"
+    elif outcome == DENY:
+        assert response.status_code in (403, 404), f"{label}: expected 403/404, got {response.status_code}"
+        if obj is not None and route.obj != "region":
+            assert _secret(route, obj) not in body, f"{label}: LEAK in the error body"
+    elif outcome == LOGIN:
+        if route.api:
+            assert response.status_code == 401, f"{label}: expected 401, got {response.status_code}"
+        else:
+            assert response.status_code == 302, f"{label}: expected a redirect, got {response.status_code}"
+            assert response["Location"].startswith(reverse("accounts:login")), label
+    elif outcome == REDIRECT:
+        assert response.status_code == 302, f"{label}: expected 302, got {response.status_code}"
+    else:  # pragma: no cover - a typo in the table
+        raise AssertionError(outcome)
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name)
+def test_route_matrix(route: Route, world: World) -> None:
+    for role in [*ROLES, ANON]:
+        client = Client()
+        if role != ANON:
+            client.force_login(world.users[ACCOUNT_OF[role]])
+        inside, outside = _objects(world, route, role) if role != ANON else _objects(world, route, Role.ADMIN)
+        expected = (route.anonymous, route.anonymous) if role == ANON else route.expect[role]
+        for which, obj, outcome in (("in-scope", inside, expected[0]), ("out-of-scope", outside, expected[1])):
+            if obj is None and which == "out-of-scope":
+                continue
+            response = _request(client, route, obj)
+            _check(route, outcome, response, obj, f"{route.name} as {role} on {which} object")
+
+
+def _admin_urls(world: World) -> list[str]:
+    """Every admin URL: the index, each app, and each registered model's list, add and change pages."""
+    from django.contrib import admin
+
+    urls = [reverse("admin:index")]
+    for model in admin.site._registry:
+        meta = model._meta
+        urls.append(reverse("admin:app_list", kwargs={"app_label": meta.app_label}))
+        urls.append(reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist"))
+        urls.append(reverse(f"admin:{meta.app_label}_{meta.model_name}_add"))
+        first = model._default_manager.first()
+        if first is not None:
+            for view in ("change", "history", "delete"):
+                urls.append(reverse(f"admin:{meta.app_label}_{meta.model_name}_{view}", args=[first.pk]))
+    return sorted(set(urls))
+
+
+def test_admin_is_for_administrators_only(world: World) -> None:
+    urls = _admin_urls(world)
+    assert len(urls) > 20
+    for role in ROLES:
+        client = Client()
+        client.force_login(world.users[ACCOUNT_OF[role]])
+        for url in urls:
+            status = client.get(url).status_code
+            if role == Role.ADMIN:
+                assert status in (200, 403), f"{url} as admin: {status}"  # 403: add/delete refused by design
+            else:
+                assert status == 403, f"{url} as {role}: expected 403, got {status}"
+    anonymous = Client()
+    for url in urls:
+        response = anonymous.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(reverse("accounts:login")) or "/admin/login/" in response["Location"]
+
+
+def test_admin_index_works_for_the_administrator(world: World) -> None:
+    client = Client()
+    client.force_login(world.users["admin"])
+    assert client.get(reverse("admin:index")).status_code == 200
+    assert client.get(reverse("admin:regions_region_changelist")).status_code == 200
