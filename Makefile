@@ -33,9 +33,10 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy sigap tests bench
 
+# pytest exits 5 when it collects no test: that is not a failure of the suite.
 pytest: $(STAMP)
 	$(SIGAP) compile-catalogues
-	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

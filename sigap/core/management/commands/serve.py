@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -15,21 +16,26 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
         parser.add_argument("--no-worker", action="store_true", help="web server only")
+        parser.add_argument("--noreload", action="store_true", help="do not restart the web server on code changes")
 
     def handle(self, *args: Any, **options: Any) -> None:
         python = sys.executable
         manage = [python, "-m", "sigap.cli"]
-        procs = [subprocess.Popen([*manage, "runserver", options["addrport"]])]
+        web = [*manage, "runserver", options["addrport"], *(["--noreload"] if options["noreload"] else [])]
+        # Each child leads its own process group, so stopping also stops the reloader's own child.
+        procs = [subprocess.Popen(web, start_new_session=True)]
         if not options["no_worker"]:
-            procs.append(subprocess.Popen([*manage, "db_worker"]))
+            procs.append(subprocess.Popen([*manage, "db_worker"], start_new_session=True))
         self.stdout.write(
             f"SIGAP on http://{options['addrport']}/ (worker: {'off' if options['no_worker'] else 'on'})"
         )
 
         def stop(*_: Any) -> None:
             for proc in procs:
-                if proc.poll() is None:
-                    proc.terminate()
+                try:
+                    os.killpg(proc.pid, signal.SIGTERM)
+                except ProcessLookupError:
+                    pass
 
         signal.signal(signal.SIGTERM, stop)
         try:
@@ -43,4 +49,4 @@ class Command(BaseCommand):
                 try:
                     proc.wait(timeout=10)
                 except subprocess.TimeoutExpired:
-                    proc.kill()
+                    os.killpg(proc.pid, signal.SIGKILL)
