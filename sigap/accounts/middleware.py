@@ -13,12 +13,17 @@ ALLOWED_PREFIXES = ("/akun/2fa/", "/akun/keluar/", "/i18n/", "/static/", "/healt
 
 
 def needs_second_factor(request: HttpRequest) -> bool:
+    """True while a signed-in user still owes the second factor.
+
+    Anyone who has enrolled an authenticator owes it at every sign-in (the login view marks the
+    session); officers owe it even before enrolling wherever SIGAP_REQUIRE_2FA is on.
+    """
     user = request.user
-    if not user.is_authenticated or not getattr(user, "is_officer", False):
+    if not user.is_authenticated or user.is_verified():  # type: ignore[attr-defined]
         return False
-    if request.user.is_verified():  # type: ignore[union-attr]
-        return False
-    return bool(settings.SIGAP_REQUIRE_2FA) or request.session.get("sigap_2fa_pending", False)
+    if request.session.get("sigap_2fa_pending", False):
+        return True
+    return bool(settings.SIGAP_REQUIRE_2FA) and bool(getattr(user, "is_officer", False))
 
 
 class TwoFactorEnforcementMiddleware:
