@@ -22,9 +22,7 @@ def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     if not args or args[0] in {"-h", "--help", "help"}:
         print(__doc__.strip())
-        print(
-            "\nCommands: serve, demo, import-regions, audit-verify, compile-catalogues, and Django's own."
-        )
+        print("\nCommands: serve, demo, import-regions, audit-verify, compile-catalogues, and Django's own.")
         if not args:
             return
         args = ["help", *args[1:]]

@@ -23,7 +23,7 @@ from sigap.organisations.services import organisation_upsert
 from sigap.regions.services import regions_import_text
 
 ROLES = [r.value for r in Role]
-ACCOUNT_OF = {
+ACCOUNT_OF: dict[str, str] = {
     Role.KADER: "kader.lontar",
     Role.PIMPASA: "pimpasa.tirtayasa",
     Role.SUPERVISOR: "supervisor.serang",
@@ -46,7 +46,9 @@ def _same(outcome: str) -> dict[str, tuple[str, str]]:
     return {role: (outcome, outcome) for role in ROLES}
 
 
-def _scoped(*, national_out: str, others_out: str, denied: tuple[str, ...] = ()) -> dict[str, tuple[str, str]]:
+def _scoped(
+    *, national_out: str, others_out: str, denied: tuple[str, ...] = ()
+) -> dict[str, tuple[str, str]]:
     table = {}
     for role in ROLES:
         if role in denied:
@@ -112,7 +114,9 @@ ROUTES: list[Route] = [
     Route("api:openapi-json", _same(OK)),
     Route("api:openapi-view", _same(OK)),
     Route("api:me", _same(OK), api=True),
-    Route("api:regions", _same(OK), obj="region", is_list=True, api=True, query={"q": "Lontar", "limit": "100"}),
+    Route(
+        "api:regions", _same(OK), obj="region", is_list=True, api=True, query={"q": "Lontar", "limit": "100"}
+    ),
     Route("api:region", _same(OK), obj="region", kwargs=lambda code: {"code": code}, api=True),
     Route("api:organisations", ORG_VIEW, obj="org", is_list=True, api=True, query={"limit": "1000"}),
     Route("api:organisation", ORG_DETAIL, obj="org", kwargs=_pk("org_id"), api=True),
@@ -136,7 +140,9 @@ def _walk(resolver: URLResolver, namespace: str = "") -> Iterator[tuple[str, str
 def test_every_route_is_in_the_matrix() -> None:
     listed = {route.name for route in ROUTES} | NOT_PAGES
     found = {name for name, _pattern in _walk(get_resolver()) if not name.startswith("admin:")}
-    unnamed = [pattern for name, pattern in _walk(get_resolver()) if name in ("", *(f"{ns}:" for ns in ("api",)))]
+    unnamed = [
+        pattern for name, pattern in _walk(get_resolver()) if name in ("", *(f"{ns}:" for ns in ("api",)))
+    ]
     assert not unnamed, f"routes without a name cannot be checked: {unnamed}"
     assert found - listed == set(), f"add these routes to the access matrix: {sorted(found - listed)}"
     assert listed - found == set(), f"the matrix lists routes that no longer exist: {sorted(listed - found)}"
@@ -237,7 +243,10 @@ def test_route_matrix(route: Route, world: World) -> None:
             client.force_login(world.users[ACCOUNT_OF[role]])
         inside, outside = _objects(world, route, role) if role != ANON else _objects(world, route, Role.ADMIN)
         expected = (route.anonymous, route.anonymous) if role == ANON else route.expect[role]
-        for which, obj, outcome in (("in-scope", inside, expected[0]), ("out-of-scope", outside, expected[1])):
+        for which, obj, outcome in (
+            ("in-scope", inside, expected[0]),
+            ("out-of-scope", outside, expected[1]),
+        ):
             if obj is None and which == "out-of-scope":
                 continue
             response = _request(client, route, obj)
@@ -277,7 +286,10 @@ def test_admin_is_for_administrators_only(world: World) -> None:
     for url in urls:
         response = anonymous.get(url)
         assert response.status_code == 302, url
-        assert response["Location"].startswith(reverse("accounts:login")) or "/admin/login/" in response["Location"]
+        assert (
+            response["Location"].startswith(reverse("accounts:login"))
+            or "/admin/login/" in response["Location"]
+        )
 
 
 def test_admin_index_works_for_the_administrator(world: World) -> None:

@@ -32,7 +32,7 @@ class User(AbstractUser):
         choices=KaderKind.choices,
         blank=True,
         default="",
-        help_text=_("For village focal points: what the person is in the village."),
+        help_text=_("For village focal points: their role in the village."),
     )
     organisation = models.ForeignKey(
         "organisations.Organisation",

@@ -32,7 +32,8 @@ def _resolve_scope(
 ) -> list[Region]:
     if role in NATIONAL_ROLES:
         return []
-    if not scope_codes and organisation is not None:
+    level = SCOPE_LEVEL.get(role)
+    if not scope_codes and organisation is not None and level is None:
         # Office staff default to their office's area: the jurisdiction, else the seat.
         scope = list(organisation.jurisdiction.all())
         if not scope and organisation.seat_id:
@@ -46,7 +47,6 @@ def _resolve_scope(
     unknown = set(codes) - {r.code for r in regions}
     if unknown:
         raise ApplicationError(_("Unknown region code(s): %(codes)s") % {"codes": ", ".join(sorted(unknown))})
-    level = SCOPE_LEVEL.get(role)
     if level is not None and any(r.level != level for r in regions):
         raise ApplicationError(
             _("Village focal points and PIMPASA work in villages: choose desa or kelurahan.")

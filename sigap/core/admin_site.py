@@ -6,8 +6,8 @@ import functools
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse

@@ -17,7 +17,7 @@ from django.db.models import Q
 #: A filter that matches no row (an empty ``IN`` list compiles to "nothing" in Django).
 NOTHING = Q(pk__in=[])
 
-CODE_RE = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
+CODE_RE = re.compile(r"\A[0-9]{2}(\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?)?\Z")
 
 
 def is_valid_code(code: str) -> bool:

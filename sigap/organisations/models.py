@@ -84,7 +84,7 @@ IMMIGRATION_KINDS = frozenset({OrgKind.KANWIL_IMIGRASI, OrgKind.KANTOR_IMIGRASI,
 class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     short_name = models.CharField(_("short name"), max_length=60, blank=True, default="")
-    kind = models.CharField(_("kind"), max_length=20, choices=OrgKind.choices)
+    kind = models.CharField(_("type"), max_length=20, choices=OrgKind.choices)
     htcds_type = models.CharField(_("HTCDS organisation type"), max_length=40, choices=HtcdsOrgType.choices)
     parent = models.ForeignKey(
         "self",
@@ -100,7 +100,7 @@ class Organisation(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("seat (where the office is)"),
+        verbose_name=_("office location"),
     )
     jurisdiction = models.ManyToManyField(
         "regions.Region",

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from sigap.audit.services import audit_record
 from sigap.core.exceptions import ApplicationError
-from sigap.organisations.models import DEFAULT_HTCDS_TYPE, Organisation, OrgKind
+from sigap.organisations.models import DEFAULT_HTCDS_TYPE, HtcdsOrgType, Organisation, OrgKind
 from sigap.regions.models import Level, Region
 
 
@@ -31,6 +31,8 @@ def organisation_upsert(
     """Create the organisation, or bring the one with this name up to date (safe to repeat)."""
     if kind not in OrgKind.values:
         raise ApplicationError(_("Unknown organisation kind."))
+    if htcds_type and htcds_type not in HtcdsOrgType.values:
+        raise ApplicationError(_("Unknown HTCDS organisation type."))
     codes = sorted(set(jurisdiction_codes or []))
     regions = list(Region.objects.filter(code__in=codes)) if codes else []
     if len(regions) != len(codes):

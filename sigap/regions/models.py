@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models import Q
@@ -25,7 +25,7 @@ def normalise_name(name: str) -> str:
 
 class Level(models.IntegerChoices):
     PROVINCE = 1, _("Province")
-    REGENCY = 2, _("Regency/city")
+    REGENCY = 2, _("Regency/city (kabupaten/kota)")
     DISTRICT = 3, _("District (kecamatan)")
     VILLAGE = 4, _("Village (desa/kelurahan)")
 
@@ -56,6 +56,25 @@ def kind_for(code: str) -> str:
     return {"1": Kind.KELURAHAN, "3": Kind.DESA_ADAT}.get(parts[3][0], Kind.DESA)
 
 
+class RegionCodeField(models.CharField):
+    """A Kemendagri code column compared byte by byte on every database.
+
+    Territory checks compare codes as ranges (``"36.04." < code < "36.04/"``). That needs the
+    ``C`` collation: under a linguistic collation such as glibc's ``en_US.UTF-8`` PostgreSQL ignores
+    punctuation at the first level and the ranges break. SQLite's default collation is already
+    binary. Foreign keys to a region copy the column type, so they are ``C`` too.
+    """
+
+    def db_type(self, connection: Any) -> str | None:
+        base = super().db_type(connection)
+        if connection.vendor == "postgresql" and base:
+            return f'{base} COLLATE "C"'
+        return base
+
+    def rel_db_type(self, connection: Any) -> str | None:
+        return self.db_type(connection)
+
+
 class RegionQuerySet(RestrictedQuerySet["Region"]):
     def active(self) -> RegionQuerySet:
         return self.filter(retired_in="")
@@ -68,11 +87,11 @@ class Region(models.Model):
     it); when it re-appears under a new code, ``replaced_by`` points there.
     """
 
-    code = models.CharField(_("code"), max_length=13, primary_key=True)
+    code = RegionCodeField(_("code"), max_length=13, primary_key=True)
     name = models.CharField(_("name"), max_length=120)
     name_search = models.CharField(max_length=120, db_index=True, editable=False)
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
-    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    kind = models.CharField(_("type"), max_length=12, choices=Kind.choices)
     parent = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -138,7 +157,6 @@ class RegionChange(models.Model):
     class Change(models.TextChoices):
         ADDED = "added", _("added")
         RENAMED = "renamed", _("renamed")
-        MOVED = "moved", _("moved to another parent")
         RETIRED = "retired", _("retired")
         RECODED = "recoded", _("re-coded")
         RESTORED = "restored", _("restored")

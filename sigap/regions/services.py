@@ -26,7 +26,6 @@ class ImportReport:
     rows: int = 0
     added: int = 0
     renamed: int = 0
-    moved: int = 0
     retired: int = 0
     recoded: int = 0
     restored: int = 0
@@ -35,7 +34,7 @@ class ImportReport:
 
     @property
     def changes(self) -> int:
-        return self.added + self.renamed + self.moved + self.retired + self.recoded + self.restored
+        return self.added + self.renamed + self.retired + self.recoded + self.restored
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -43,7 +42,6 @@ class ImportReport:
             "rows": self.rows,
             "added": self.added,
             "renamed": self.renamed,
-            "moved": self.moved,
             "retired": self.retired,
             "recoded": self.recoded,
             "restored": self.restored,
@@ -80,24 +78,28 @@ def regions_import(
       number and skipped: the rest of the file is still imported.
     """
     report = ImportReport(code_version=code_version)
-    existing: dict[str, tuple[str, str | None, str]] = {
-        code: (name, parent, retired)
-        for code, name, parent, retired in Region.objects.values_list(
-            "code", "name", "parent_id", "retired_in"
+    existing: dict[str, tuple[str, str | None, str, str]] = {
+        code: (name, parent, retired, version)
+        for code, name, parent, retired, version in Region.objects.values_list(
+            "code", "name", "parent_id", "retired_in", "code_version"
         )
     }
-    seen: dict[str, str] = {}
+    candidates: dict[str, tuple[int, str]] = {}
     for line_no, code, name in rows:
         report.rows += 1
         if not is_valid_code(code):
-            report.errors.append((line_no, _("invalid region code %(code)r") % {"code": code[:20]}))
-            continue
-        if not name:
+            report.errors.append((line_no, _("invalid region code “%(code)s”") % {"code": code[:20]}))
+        elif not name:
             report.errors.append((line_no, _("region %(code)s has no name") % {"code": code}))
-            continue
-        if code in seen:
+        elif code in candidates:
             report.errors.append((line_no, _("region %(code)s appears twice") % {"code": code}))
-            continue
+        else:
+            candidates[code] = (line_no, name)
+    # Parents first, so a child may precede its parent in the file; a child whose parent line was
+    # rejected is rejected too, so the tree never gets a hole.
+    seen: dict[str, str] = {}
+    for code in sorted(candidates, key=lambda c: (level_of(c), c)):
+        line_no, name = candidates[code]
         parent = parent_code(code)
         if parent is not None and parent not in seen and parent not in existing:
             report.errors.append(
@@ -105,21 +107,28 @@ def regions_import(
             )
             continue
         seen[code] = name
+    report.errors.sort()
 
+    now = timezone.now()
     to_create: list[dict[str, Any]] = []
     to_update: dict[str, Region] = {}
     history: list[RegionChange] = []
 
     def changed(code: str) -> Region:
         if code not in to_update:
-            name, parent, retired = existing[code]
+            name, parent, retired, version = existing[code]
             to_update[code] = Region(
-                code=code, name=name, parent_id=parent, retired_in=retired, name_search=normalise_name(name)
+                code=code,
+                name=name,
+                parent_id=parent,
+                retired_in=retired,
+                code_version=version,
+                name_search=normalise_name(name),
+                updated_at=now,
             )
         return to_update[code]
 
-    for code in sorted(seen, key=lambda c: (level_of(c), c)):
-        name = seen[code]
+    for code, name in seen.items():
         parent = parent_code(code)
         if code not in existing:
             to_create.append(
@@ -135,7 +144,7 @@ def regions_import(
             )
             report.added += 1
             continue
-        old_name, old_parent, old_retired = existing[code]
+        old_name, _old_parent, old_retired, _version = existing[code]
         touched = False
         if old_name != name:
             region = changed(code)
@@ -150,19 +159,6 @@ def regions_import(
                 )
             )
             report.renamed += 1
-            touched = True
-        if old_parent != parent:
-            changed(code).parent_id = parent
-            history.append(
-                RegionChange(
-                    region_id=code,
-                    change=RegionChange.Change.MOVED,
-                    code_version=code_version,
-                    old_value=old_parent or "",
-                    new_value=parent or "",
-                )
-            )
-            report.moved += 1
             touched = True
         if old_retired:
             changed(code).retired_in = ""
@@ -183,7 +179,7 @@ def regions_import(
 
     retired_now: list[str] = []
     if retire_missing:
-        retired_now = [c for c, (_n, _p, r) in existing.items() if not r and c not in seen]
+        retired_now = [c for c, (_n, _p, r, _v) in existing.items() if not r and c not in seen]
         for code in retired_now:
             region = changed(code)
             region.retired_in = code_version
@@ -196,7 +192,7 @@ def regions_import(
     if to_update:
         Region.objects.bulk_update(
             list(to_update.values()),
-            ["name", "name_search", "parent", "retired_in", "code_version"],
+            ["name", "name_search", "retired_in", "code_version", "updated_at"],
             batch_size=BATCH,
         )
     if retired_now and to_create:
@@ -261,7 +257,8 @@ def _link_recoded(
         # Prefer a candidate under the same parent, else under the parent's own replacement.
         same_parent = [c for c in candidates if parent_code(c) == parent_code(code)]
         moved_parent = [c for c in candidates if parent_code(c) == links.get(parent_code(code) or "", "")]
-        choice = same_parent or moved_parent or (candidates if len(candidates) == 1 else [])
+        # Never a same-named unit elsewhere: re-coding keeps a unit under the same (or re-coded) parent.
+        choice = same_parent or moved_parent
         if len(choice) == 1:
             links[code] = choice[0]
     for old_code, new_code in links.items():

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -16,7 +17,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
         parser.add_argument("--no-worker", action="store_true", help="web server only")
-        parser.add_argument("--noreload", action="store_true", help="do not restart the web server on code changes")
+        parser.add_argument(
+            "--noreload", action="store_true", help="do not restart the web server on code changes"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         python = sys.executable
@@ -32,10 +35,8 @@ class Command(BaseCommand):
 
         def stop(*_: Any) -> None:
             for proc in procs:
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.killpg(proc.pid, signal.SIGTERM)
-                except ProcessLookupError:
-                    pass
 
         signal.signal(signal.SIGTERM, stop)
         try:

@@ -47,7 +47,7 @@ class Command(BaseCommand):
         r = report
         self.stdout.write(
             f"{path.name} ({version}): {r.rows} rows, {r.changes} changes "
-            f"(added {r.added}, renamed {r.renamed}, moved {r.moved}, retired {r.retired}, "
+            f"(added {r.added}, renamed {r.renamed}, retired {r.retired}, "
             f"re-coded {r.recoded}, restored {r.restored}), unchanged {r.unchanged}, "
             f"errors {len(r.errors)} in {elapsed:.2f} s"
         )
