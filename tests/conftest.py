@@ -13,6 +13,15 @@ WILAYAH_CSV = SHARED / "data" / "wilayah" / "wilayah_kepmendagri_2025.csv"
 
 
 @pytest.fixture
+def english():
+    """Messages in English, for tests that match service error texts."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
 def demo_world(db):
     """Regions (Banten fixture), organisations and the demo accounts; returns {username: User}."""
     from sigap.accounts.models import User

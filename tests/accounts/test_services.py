@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.utils import translation
 
 from sigap.accounts.models import User
 from sigap.accounts.roles import KaderKind, Role
@@ -20,10 +19,7 @@ SUJUNG = "36.04.13.2006"
 PASSWORD = "tirtayasa-lontar-2026"
 
 
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture

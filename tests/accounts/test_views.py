@@ -121,3 +121,14 @@ def test_viewing_another_account_is_audited_but_own_profile_is_not(client: Clien
 def test_session_expires_after_idle_timeout(settings) -> None:
     assert settings.SESSION_SAVE_EVERY_REQUEST is True
     assert 0 < settings.SESSION_COOKIE_AGE <= 3600
+
+
+def test_no_personal_data_in_logs(client: Client, demo_world, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level("DEBUG")
+    for _ in range(6):
+        _login(client, "kader.lontar", password="wrong-password")
+    client.get(reverse("regions:list"), {"q": "Lontar"})
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "kader.lontar" not in logged
+    assert "127.0.0.1" not in logged
+    assert "wrong-password" not in logged

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.utils import translation
 
 from sigap.audit.models import AuditEvent
 from sigap.audit.services import audit_verify
@@ -18,10 +17,7 @@ from sigap.regions.services import regions_import_file
 KANIM = "Kantor Imigrasi Kelas I Non TPI Serang"
 
 
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")
 
 
 @pytest.fixture
