@@ -62,3 +62,9 @@ def test_not_found_page_is_translated_and_plain(client: Client, demo_world) -> N
     response = client.get("/wilayah/99.99/")
     assert response.status_code == 404
     assert "Tidak ditemukan" in response.content.decode()
+
+
+def test_stylesheet_is_found_by_the_static_finders() -> None:
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("css/sigap.css") is not None
