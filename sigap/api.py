@@ -6,15 +6,18 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext
 from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import django_auth
 
 from sigap.accounts.selectors import user_get, user_list
+from sigap.audit.models import AuditEvent
 from sigap.audit.selectors import audit_get, audit_list
-from sigap.core.access import reach_of
+from sigap.core.access import require_reach
 from sigap.organisations.selectors import organisation_get, organisation_list
 from sigap.regions.selectors import region_get, region_label, region_search
 
@@ -27,6 +30,18 @@ api = NinjaAPI(
     # The schema and the interactive docs (served from ninja's own static files) need a signed-in user.
     docs_decorator=login_required,
 )
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": gettext("You do not have access to this.")}, status=403)
+
+
+def _found(obj: Any) -> Any:
+    """The object, or a 404 that reads the same whether it is missing or outside the reader's reach."""
+    if obj is None:
+        raise HttpError(404, gettext("Not found."))
+    return obj
 
 
 class RegionOut(Schema):
@@ -68,7 +83,7 @@ class OrganisationOut(Schema):
 
     @staticmethod
     def resolve_parent(obj: Any) -> int | None:
-        return obj.parent_id
+        return obj.parent_id if getattr(obj, "parent_visible", False) else None
 
     @staticmethod
     def resolve_seat(obj: Any) -> str | None:
@@ -94,7 +109,7 @@ class AccountOut(Schema):
 
     @staticmethod
     def resolve_organisation(obj: Any) -> int | None:
-        return obj.organisation_id
+        return obj.organisation_id if getattr(obj, "organisation_visible", False) else None
 
     @staticmethod
     def resolve_scope(obj: Any) -> list[str]:
@@ -137,9 +152,7 @@ def regions(request: HttpRequest, q: str, level: int | None = None, limit: int =
 @api.get("/regions/{code}", response=RegionOut, tags=["regions"])
 def region(request: HttpRequest, code: str) -> Any:
     found = region_get(user=request.user, code=code)
-    if found is None:
-        raise HttpError(404, "Not found")
-    return found
+    return _found(found)
 
 
 @api.get("/organisations", response=list[OrganisationOut], tags=["organisations"])
@@ -151,9 +164,7 @@ def organisations(request: HttpRequest, q: str = "", kind: str = "") -> Any:
 @api.get("/organisations/{org_id}", response=OrganisationOut, tags=["organisations"])
 def organisation(request: HttpRequest, org_id: int) -> Any:
     found = organisation_get(user=request.user, pk=org_id)
-    if found is None:
-        raise HttpError(404, "Not found")
-    return found
+    return _found(found)
 
 
 @api.get("/accounts", response=list[AccountOut], tags=["accounts"])
@@ -165,29 +176,18 @@ def accounts(request: HttpRequest, q: str = "", role: str = "") -> Any:
 @api.get("/accounts/{account_id}", response=AccountOut, tags=["accounts"])
 def account(request: HttpRequest, account_id: int) -> Any:
     found = user_get(user=request.user, pk=account_id)
-    if found is None:
-        raise HttpError(404, "Not found")
-    return found
-
-
-def _require_audit_reach(request: HttpRequest) -> None:
-    from sigap.audit.models import AuditEvent
-
-    if reach_of(request.user, AuditEvent, "view") is None:
-        raise HttpError(403, "Forbidden")
+    return _found(found)
 
 
 @api.get("/audit", response=list[AuditEventOut], tags=["audit"])
 @paginate(LimitOffsetPagination)
 def audit_events(request: HttpRequest, action: str = "", actor: str = "") -> Any:
-    _require_audit_reach(request)
+    require_reach(request.user, AuditEvent)
     return audit_list(user=request.user, action=action[:64], actor=actor[:150])
 
 
 @api.get("/audit/{event_id}", response=AuditEventOut, tags=["audit"])
 def audit_event(request: HttpRequest, event_id: int) -> Any:
-    _require_audit_reach(request)
+    require_reach(request.user, AuditEvent)
     found = audit_get(user=request.user, pk=event_id)
-    if found is None:
-        raise HttpError(404, "Not found")
-    return found
+    return _found(found)

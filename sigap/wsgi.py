@@ -2,5 +2,6 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sigap.settings.dev")
+# Servers get production settings unless told otherwise; they refuse to start without secrets.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sigap.settings.prod")
 application = get_wsgi_application()

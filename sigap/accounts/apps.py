@@ -6,3 +6,8 @@ class AccountsConfig(AppConfig):
     name = "sigap.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from sigap.accounts import signals
+
+        signals.connect()

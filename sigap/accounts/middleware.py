@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -10,6 +11,21 @@ from django.shortcuts import redirect
 
 #: Paths a half-signed-in officer may still reach (enrolment, verification, sign-out, language).
 ALLOWED_PREFIXES = ("/akun/2fa/", "/akun/keluar/", "/i18n/", "/static/", "/healthz")
+
+
+PENDING_KEY = "sigap_2fa_pending"
+
+
+def owes_second_factor(user: Any) -> bool:
+    """Whether ``user``, just past the password, must also give a TOTP code: anyone enrolled does;
+    officers do even before enrolling wherever SIGAP_REQUIRE_2FA is on (they enrol first)."""
+    from sigap.accounts.selectors import user_confirmed_totp
+
+    return user_confirmed_totp(user=user) is not None or _policy_requires(user)
+
+
+def _policy_requires(user: Any) -> bool:
+    return bool(settings.SIGAP_REQUIRE_2FA) and bool(getattr(user, "is_officer", False))
 
 
 def needs_second_factor(request: HttpRequest) -> bool:
@@ -21,9 +37,7 @@ def needs_second_factor(request: HttpRequest) -> bool:
     user = request.user
     if not user.is_authenticated or user.is_verified():  # type: ignore[attr-defined]
         return False
-    if request.session.get("sigap_2fa_pending", False):
-        return True
-    return bool(settings.SIGAP_REQUIRE_2FA) and bool(getattr(user, "is_officer", False))
+    return bool(request.session.get(PENDING_KEY, False)) or _policy_requires(user)
 
 
 class TwoFactorEnforcementMiddleware:

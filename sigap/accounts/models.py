@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
@@ -60,6 +62,14 @@ class User(AbstractUser):
         verbose_name = _("account")
         verbose_name_plural = _("accounts")
         ordering = ["username"]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Admin rights follow the role, whichever way the role is changed (service or Django admin).
+        self.is_staff = self.is_superuser = self.role == Role.ADMIN
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "role" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "is_staff", "is_superuser"}
+        super().save(*args, **kwargs)
 
     @property
     def is_officer(self) -> bool:

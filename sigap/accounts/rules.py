@@ -13,7 +13,7 @@ import rules
 from django.apps import apps
 from django.db import models
 
-from sigap.accounts.roles import ACCESS, OFFICER_ROLES
+from sigap.accounts.roles import ACCESS
 from sigap.core.access import restrict
 
 
@@ -29,11 +29,6 @@ def _predicate(action: str) -> rules.Predicate:
         return may(user, action, obj)
 
     return check
-
-
-@rules.predicate
-def is_officer(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.role in OFFICER_ROLES)
 
 
 for _label, _actions in ACCESS.items():

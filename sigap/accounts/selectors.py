@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sigap.accounts.models import User
-from sigap.audit.services import audit_read
 from sigap.core.access import restrict
-
-#: Fields that identify or reach a person; showing them is audited.
-CONTACT_FIELDS = ["email", "phone"]
+from sigap.organisations.models import Organisation
 
 
 def user_list(*, user: Any, query: str = "", role: str = "") -> QuerySet[User]:
-    qs = restrict(User.objects.all(), user, "view").select_related("organisation")
+    visible_org = restrict(Organisation.objects.filter(pk=OuterRef("organisation_id")), user, "view")
+    qs = (
+        restrict(User.objects.all(), user, "view")
+        .select_related("organisation")
+        # An account's organisation is shown only where the reader may see that organisation.
+        .annotate(organisation_visible=Exists(visible_org))
+    )
     if query:
         qs = qs.filter(
             Q(username__icontains=query) | Q(first_name__icontains=query) | Q(last_name__icontains=query)
@@ -28,11 +31,9 @@ def user_list(*, user: Any, query: str = "", role: str = "") -> QuerySet[User]:
 
 def user_get(*, user: Any, pk: int) -> User | None:
     """One account, or None when it does not exist *or* is outside the reader's reach (no leak)."""
-    account = user_list(user=user).prefetch_related("scope_regions").filter(pk=pk).first()
-    if account is not None and account.pk != user.pk:
-        audit_read(actor=user, obj=account, fields=CONTACT_FIELDS, purpose="account.detail")
-    return account
+    return user_list(user=user).prefetch_related("scope_regions").filter(pk=pk).first()
 
 
-def user_has_confirmed_totp(*, user: Any) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+def user_confirmed_totp(*, user: Any) -> TOTPDevice | None:
+    """The account's confirmed authenticator, if it enrolled one."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()

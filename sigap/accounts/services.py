@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import update_last_login
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,10 +13,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sigap.accounts.models import User
 from sigap.accounts.roles import NATIONAL_ROLES, Role
-from sigap.audit.services import audit_record
+from sigap.audit.services import audit_read, audit_record
 from sigap.core.exceptions import ApplicationError
 from sigap.organisations.models import IMMIGRATION_KINDS, PARTNER_KINDS, Organisation
 from sigap.regions.models import Level, Region
+
+#: Fields that identify or reach a person; showing them is audited.
+CONTACT_FIELDS = ["email", "phone"]
 
 #: The level of region each role's scope is made of (None: any level).
 SCOPE_LEVEL: dict[str, int | None] = {
@@ -43,10 +47,12 @@ def _resolve_scope(
     codes = sorted(set(scope_codes or []))
     if not codes:
         raise ApplicationError(_("This role needs a territorial scope: choose at least one region."))
-    regions = list(Region.objects.filter(code__in=codes))
+    regions = list(Region.objects.filter(code__in=codes, retired_in=""))
     unknown = set(codes) - {r.code for r in regions}
     if unknown:
-        raise ApplicationError(_("Unknown region code(s): %(codes)s") % {"codes": ", ".join(sorted(unknown))})
+        raise ApplicationError(
+            _("Unknown or retired region code(s): %(codes)s") % {"codes": ", ".join(sorted(unknown))}
+        )
     if level is not None and any(r.level != level for r in regions):
         raise ApplicationError(
             _("Village focal points and PIMPASA work in villages: choose desa or kelurahan.")
@@ -159,8 +165,15 @@ def totp_confirm(*, user: User, device: TOTPDevice, token: str) -> bool:
 
 
 def record_login(*, user: User, second_factor: bool) -> None:
+    """Sign-in completed (after the second factor where one is owed)."""
+    update_last_login(User, user)
     audit_record(actor=user, action="account.login", obj=user, metadata={"second_factor": second_factor})
 
 
-def record_logout(*, user: User) -> None:
-    audit_record(actor=user, action="account.logout", obj=user)
+def account_contact_read(*, actor: Any, account: User) -> None:
+    """Record that ``actor`` was shown another account's contact details (e-mail, phone)."""
+    audit_read(actor=actor, obj=account, fields=CONTACT_FIELDS, purpose="account.detail")
+
+
+def record_second_factor_failed(*, user: User) -> None:
+    audit_record(actor=user, action="account.2fa_failed", obj=user)

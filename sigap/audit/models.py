@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -108,7 +109,9 @@ class AuditEvent(models.Model):
         ).encode()
 
     def compute_hash(self) -> str:
-        return hashlib.sha256(self.canonical()).hexdigest()
+        """HMAC-SHA256 under SIGAP_HMAC_KEY: without the key, rows cannot be forged or re-chained."""
+        key = str(settings.SIGAP_HMAC_KEY).encode()
+        return hmac.new(key, self.canonical(), hashlib.sha256).hexdigest()
 
     @classmethod
     def access_filter(cls, user: User, reach: Reach) -> Q:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +23,16 @@ def _region_code_of(obj: models.Model | None) -> str | None:
         code = getter()
         return str(code) if code else None
     return None
+
+
+def _canonical_ip(address: str | None) -> str | None:
+    """The form the database stores (IPv6 compressed, lower case), so the hash survives a round trip."""
+    if not address:
+        return None
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
 
 
 @transaction.atomic
@@ -52,7 +63,7 @@ def audit_record(
         object_type=object_type or (obj._meta.label_lower if obj is not None else ""),
         object_id=object_id or (str(obj.pk) if obj is not None else ""),
         region_id=region_code or _region_code_of(obj),
-        ip_address=ctx.ip_address,
+        ip_address=_canonical_ip(ctx.ip_address),
         user_agent=ctx.user_agent,
         metadata=metadata or {},
         prev_hash=head.last_hash,

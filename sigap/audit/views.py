@@ -1,24 +1,18 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from sigap.audit.models import AuditEvent
 from sigap.audit.selectors import audit_actions, audit_get, audit_list
-from sigap.core.access import reach_of
+from sigap.core.access import require_reach
 from sigap.core.pagination import paginate
-
-
-def _require_reach(request: HttpRequest) -> None:
-    if reach_of(request.user, AuditEvent, "view") is None:
-        raise PermissionDenied
 
 
 @login_required
 def audit_index(request: HttpRequest) -> HttpResponse:
-    _require_reach(request)
+    require_reach(request.user, AuditEvent)
     action = request.GET.get("action", "")[:64]
     actor = request.GET.get("actor", "")[:150]
     page = paginate(
@@ -33,7 +27,7 @@ def audit_index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_reach(request)
+    require_reach(request.user, AuditEvent)
     event = audit_get(user=request.user, pk=pk)
     if event is None:
         raise Http404

@@ -10,15 +10,13 @@ are ``rules`` predicates built on the same reach table (see ``sigap.accounts.rul
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
 
 from sigap.core.territory import NOTHING
-
-if TYPE_CHECKING:
-    from sigap.accounts.models import User
 
 
 class Reach(enum.Enum):
@@ -34,11 +32,6 @@ class AccessAction(enum.StrEnum):
     CHANGE = "change"
 
 
-class SupportsAccess(Protocol):
-    @classmethod
-    def access_filter(cls, user: User, reach: Reach) -> Q: ...
-
-
 _M = TypeVar("_M", bound=models.Model)
 
 
@@ -52,10 +45,20 @@ def reach_of(user: Any, model: type[models.Model], action: str) -> Reach | None:
     return table.get(user.role)
 
 
+def require_reach(user: Any, model: type[models.Model], action: str = AccessAction.VIEW) -> None:
+    """Refuse (403) a whole section the user's role has no reach in at all."""
+    if reach_of(user, model, action) is None:
+        raise PermissionDenied
+
+
 def access_q(user: Any, model: type[models.Model], action: str) -> Q:
     reach = reach_of(user, model, action)
     if reach is None:
         return NOTHING
+    return _reach_q(user, model, reach)
+
+
+def _reach_q(user: Any, model: type[models.Model], reach: Reach) -> Q:
     if reach is Reach.ALL:
         return Q()
     access_filter = getattr(model, "access_filter", None)
@@ -74,7 +77,7 @@ def restrict(
         return queryset.none()
     if reach is Reach.ALL:
         return queryset
-    q = access_q(user, queryset.model, action)
+    q = _reach_q(user, queryset.model, reach)
     # A filter across a many-to-many relation can repeat rows; de-duplicate through the key.
     return queryset.filter(pk__in=queryset.model._default_manager.filter(q).values("pk"))
 

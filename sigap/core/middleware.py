@@ -2,14 +2,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from sigap.core.context import RequestContext, reset_request_context, set_request_context
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    # Behind the production proxy REMOTE_ADDR is the proxy; SecurityMiddleware trusts only the
-    # configured header, so we take X-Forwarded-For's last hop only when a proxy is declared.
+    """The client's address. Behind N trusted reverse proxies (SIGAP_TRUSTED_PROXIES = N) it is the
+    N-th address from the right of X-Forwarded-For; entries further left are client-supplied."""
+    proxies = int(getattr(settings, "SIGAP_TRUSTED_PROXIES", 0))
+    if proxies > 0:
+        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+        if len(hops) >= proxies:
+            return hops[-proxies]
     return request.META.get("REMOTE_ADDR") or None
 
 

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from sigap.core.admin_audit import AuditedAdmin
 from sigap.regions.models import Region, RegionChange
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(AuditedAdmin):
     list_display = ["code", "name", "kind", "code_version", "retired_in"]
     list_filter = ["level", "kind", "code_version"]
     search_fields = ["code", "name_search"]
@@ -14,7 +15,7 @@ class RegionAdmin(admin.ModelAdmin):
 
 
 @admin.register(RegionChange)
-class RegionChangeAdmin(admin.ModelAdmin):
+class RegionChangeAdmin(AuditedAdmin):
     list_display = ["region", "change", "code_version", "old_value", "new_value", "at"]
     list_filter = ["change", "code_version"]
     raw_id_fields = ["region"]

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 from sigap.core.access import restrict
-from sigap.core.territory import ancestor_codes, is_valid_code, within_q
+from sigap.core.territory import is_valid_code, within_q
 from sigap.regions.models import Region, normalise_name
 
 PATH_RELATED = ("parent", "parent__parent", "parent__parent__parent")
@@ -85,7 +85,3 @@ def region_label(region: Region) -> str:
 
 def regions_by_codes(*, user: Any, codes: list[str]) -> QuerySet[Region]:
     return restrict(Region.objects.all(), user, "view").filter(code__in=codes)
-
-
-def region_ancestor_codes(code: str) -> list[str]:
-    return ancestor_codes(code)

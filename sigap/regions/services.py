@@ -85,8 +85,10 @@ def regions_import(
         )
     }
     candidates: dict[str, tuple[int, str]] = {}
+    mentioned: set[str] = set()  # every code the file names, even on a rejected line
     for line_no, code, name in rows:
         report.rows += 1
+        mentioned.add(code)
         if not is_valid_code(code):
             report.errors.append((line_no, _("invalid region code “%(code)s”") % {"code": code[:20]}))
         elif not name:
@@ -101,7 +103,8 @@ def regions_import(
     for code in sorted(candidates, key=lambda c: (level_of(c), c)):
         line_no, name = candidates[code]
         parent = parent_code(code)
-        if parent is not None and parent not in seen and parent not in existing:
+        parent_known = parent in seen or (parent in existing and not existing[parent][2])
+        if parent is not None and not parent_known:
             report.errors.append(
                 (line_no, _("region %(code)s has no parent %(parent)s") % {"code": code, "parent": parent})
             )
@@ -162,6 +165,7 @@ def regions_import(
             touched = True
         if old_retired:
             changed(code).retired_in = ""
+            changed(code).replaced_by_id = None
             history.append(
                 RegionChange(
                     region_id=code,
@@ -178,8 +182,11 @@ def regions_import(
             report.unchanged += 1
 
     retired_now: list[str] = []
-    if retire_missing:
-        retired_now = [c for c, (_n, _p, r, _v) in existing.items() if not r and c not in seen]
+    if retire_missing and report.errors:
+        # A list with errors is not a trustworthy complete list: retire nothing from it.
+        report.errors.append((0, _("nothing was retired because the file has errors")))
+    elif retire_missing:
+        retired_now = [c for c, (_n, _p, r, _v) in existing.items() if not r and c not in mentioned]
         for code in retired_now:
             region = changed(code)
             region.retired_in = code_version
@@ -192,7 +199,7 @@ def regions_import(
     if to_update:
         Region.objects.bulk_update(
             list(to_update.values()),
-            ["name", "name_search", "retired_in", "code_version", "updated_at"],
+            ["name", "name_search", "retired_in", "replaced_by", "code_version", "updated_at"],
             batch_size=BATCH,
         )
     if retired_now and to_create:

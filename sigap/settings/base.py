@@ -141,10 +141,17 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False  # axes logs usernames at INFO otherwise; no personal data in logs
+# Reverse proxies in front of the app (0 = none). The audit trail and the lockout then use the
+# address the outermost trusted proxy saw, not the proxy's own.
+SIGAP_TRUSTED_PROXIES = env_int("SIGAP_TRUSTED_PROXIES", 0)
+if SIGAP_TRUSTED_PROXIES:
+    AXES_IPWARE_PROXY_COUNT = SIGAP_TRUSTED_PROXIES
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 # Two-factor (TOTP) for officer roles. Enforced in prod; optional in dev so the demo is one step.
 SIGAP_REQUIRE_2FA = env_bool("SIGAP_REQUIRE_2FA", False)
 OTP_TOTP_ISSUER = "SIGAP"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows TOTP secrets
 
 # --- Internationalisation -------------------------------------------------------------------------
 LANGUAGE_CODE = "id"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ImproperlyConfigured
 
 from sigap.settings.base import *  # noqa: F403
-from sigap.settings.base import SECRET_KEY, SIGAP_FIELD_KEYS, SIGAP_HMAC_KEY
+from sigap.settings.base import SECRET_KEY, SIGAP_FIELD_KEYS, SIGAP_HMAC_KEY, SIGAP_TRUSTED_PROXIES
 from sigap.settings.env import env_bool, env_int
 
 DEBUG = False
@@ -19,7 +19,8 @@ for _name, _value in (
 
 SIGAP_REQUIRE_2FA = env_bool("SIGAP_REQUIRE_2FA", True)
 SECURE_SSL_REDIRECT = env_bool("SIGAP_SSL_REDIRECT", True)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if SIGAP_TRUSTED_PROXIES:  # only a declared proxy may tell us the request came over HTTPS
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 LANGUAGE_COOKIE_SECURE = True

@@ -39,3 +39,15 @@ def test_audit_view_is_not_granted_to_village_roles(demo_world) -> None:
     assert demo_world["supervisor.serang"].has_perm("audit.view_auditevent", event)
     assert not demo_world["kader.lontar"].has_perm("audit.view_auditevent", event)
     assert not demo_world["pimpasa.tirtayasa"].has_perm("audit.view_auditevent", event)
+
+
+def test_queryset_and_manager_restrict_agree_with_the_function(demo_world) -> None:
+    from sigap.accounts.models import User
+    from sigap.core.access import restrict
+
+    supervisor = demo_world["supervisor.serang"]
+    expected = set(restrict(Organisation.objects.all(), supervisor, "view").values_list("pk", flat=True))
+    assert set(Organisation.objects.restrict(supervisor).values_list("pk", flat=True)) == expected
+    assert set(Organisation.objects.all().restrict(supervisor).values_list("pk", flat=True)) == expected
+    users = set(User.objects.restrict(supervisor).values_list("username", flat=True))
+    assert "kader.lontar" in users and "supervisor.tangerang" not in users

@@ -7,7 +7,7 @@ import pytest
 from sigap.accounts.models import User
 from sigap.accounts.roles import KaderKind, Role
 from sigap.accounts.selectors import user_get
-from sigap.accounts.services import user_create, user_set_scope
+from sigap.accounts.services import account_contact_read, user_create, user_set_scope
 from sigap.audit.models import AuditEvent
 from sigap.audit.services import audit_verify
 from sigap.core.exceptions import ApplicationError
@@ -107,7 +107,7 @@ def test_kader_without_scope_is_refused(world):
 
 
 def test_unknown_scope_code_is_refused(world):
-    with pytest.raises(ApplicationError, match=r"Unknown region code\(s\): 36\.04\.13\.2099"):
+    with pytest.raises(ApplicationError, match=r"Unknown or retired region code\(s\): 36\.04\.13\.2099"):
         create(username="kader.ghost", role=Role.KADER, scope_codes=[LONTAR, "36.04.13.2099"])
 
 
@@ -337,6 +337,9 @@ def test_officer_reading_another_account_is_audited(world):
     kader = world["kader.lontar"]
 
     account = user_get(user=supervisor, pk=kader.pk)
+    assert account is not None
+    assert not AuditEvent.objects.filter(action="read.sensitive").exists()  # a selector writes nothing
+    account_contact_read(actor=supervisor, account=account)
 
     assert account == kader
     event = AuditEvent.objects.filter(action="read.sensitive").get()

@@ -68,3 +68,26 @@ def test_stylesheet_is_found_by_the_static_finders() -> None:
     from django.contrib.staticfiles import finders
 
     assert finders.find("css/sigap.css") is not None
+
+
+def test_client_ip_behind_a_declared_proxy(rf, settings) -> None:
+    from sigap.core.middleware import client_ip
+
+    request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9")
+    settings.SIGAP_TRUSTED_PROXIES = 0
+    assert client_ip(request) == "10.0.0.2"
+    settings.SIGAP_TRUSTED_PROXIES = 1
+    assert client_ip(request) == "203.0.113.9"  # the left entry is whatever the client claimed
+
+
+def test_audit_detail_shows_addresses_to_national_roles_only(client: Client, demo_world) -> None:
+    from sigap.audit.models import AuditEvent
+
+    event = AuditEvent.objects.filter(region_id="36.04.13.2007").first()
+    assert event is not None
+    client.force_login(demo_world["supervisor.serang"])
+    body = client.get(reverse("audit:detail", kwargs={"pk": event.pk})).content.decode()
+    assert "IP" not in body.split("<main", 1)[1]
+    client.force_login(demo_world["pusat"])
+    body = client.get(reverse("audit:detail", kwargs={"pk": event.pk})).content.decode()
+    assert "Alamat IP" in body

@@ -411,3 +411,37 @@ def test_national_code_list(wilayah_csv):
     again = regions_import_file(path=wilayah_csv, code_version="kepmendagri_2025")
     assert again.changes == 0
     assert again.unchanged == 91_599
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("english")
+def test_a_file_with_errors_retires_nothing():
+    regions_import_text(text="36,Banten\n36.04,Kabupaten Serang\n36.73,Kota Serang\n", code_version="v1")
+    report = regions_import(
+        rows=read_code_list(io.StringIO("36,Banten\n36.04,\n")), code_version="v2", retire_missing=True
+    )
+    assert report.retired == 0
+    assert any("nothing was retired" in message for _line, message in report.errors)
+    assert not Region.objects.exclude(retired_in="").exists()
+
+
+@pytest.mark.django_db
+def test_a_restored_unit_is_no_longer_replaced():
+    regions_import_text(text="36,Banten\n36.04,Serang\n", code_version="v1")
+    regions_import(
+        rows=read_code_list(io.StringIO("36,Banten\n36.05,Serang\n")), code_version="v2", retire_missing=True
+    )
+    assert Region.objects.get(code="36.04").replaced_by_id == "36.05"
+    regions_import(
+        rows=read_code_list(io.StringIO("36,Banten\n36.04,Serang\n36.05,Serang\n")), code_version="v3"
+    )
+    restored = Region.objects.get(code="36.04")
+    assert restored.retired_in == "" and restored.replaced_by_id is None
+
+
+@pytest.mark.django_db
+def test_a_child_of_a_retired_parent_is_rejected():
+    regions_import_text(text="36,Banten\n36.04,Serang\n", code_version="v1")
+    regions_import(rows=read_code_list(io.StringIO("36,Banten\n")), code_version="v2", retire_missing=True)
+    report = regions_import_text(text="36.04.13,Tirtayasa\n", code_version="v3")
+    assert report.added == 0 and len(report.errors) == 1
