@@ -1,5 +1,6 @@
 """The ``sigap`` console command: Django's management commands with friendlier names.
 
+``sigap analyze``, ``sigap train`` and ``sigap evaluate`` run the detection engine without Django.
 ``sigap serve``, ``sigap demo``, ``sigap import-regions FILE.csv``, ``sigap audit-verify`` … Any
 other Django command works too (``sigap migrate``, ``sigap createsuperuser``); dashes become
 underscores.
@@ -9,6 +10,8 @@ from __future__ import annotations
 
 import os
 import sys
+
+DETECTION_COMMANDS = {"analyze", "train", "evaluate"}
 
 
 def django_main(argv: list[str]) -> None:
@@ -26,6 +29,11 @@ def main(argv: list[str] | None = None) -> None:
         if not args:
             return
         args = ["help", *args[1:]]
+    if args[0] in DETECTION_COMMANDS:
+        # The detection engine needs no database and no Django settings.
+        from sigap.detection.cli import main as detection_main
+
+        raise SystemExit(detection_main(args))
     args[0] = args[0].replace("-", "_")
     django_main(["sigap", *args])
 

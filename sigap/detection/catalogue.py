@@ -1,0 +1,135 @@
+"""Loading and checking the indicator catalogue (data/catalogue.toml)."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sigap.detection.prefilter import required_groups
+from sigap.detection.types import DIMENSIONS, MODUS_CODES, STRENGTHS
+
+DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "catalogue.toml"
+FLAGS = frozenset({"danger", "minor", "irregular"})
+
+
+class CatalogueError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    dimension: str
+    strength: str
+    modus: tuple[str, ...]
+    label: str
+    patterns: tuple[re.Pattern[str], ...]
+    flags: frozenset[str] = frozenset()
+    negatable: bool = True
+    groups: tuple[tuple[frozenset[str], ...], ...] = ()
+
+
+@dataclass(frozen=True)
+class Cue:
+    code: str
+    modus: tuple[str, ...]
+    label: str
+    patterns: tuple[re.Pattern[str], ...]
+    groups: tuple[tuple[frozenset[str], ...], ...] = ()
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    version: str
+    indicators: tuple[Indicator, ...]
+    context: tuple[Cue, ...]
+    legitimacy: tuple[Cue, ...]
+    negation: re.Pattern[str]
+    by_code: dict[str, Indicator] = field(default_factory=dict)
+
+
+def _compile(code: str, patterns: list[str]) -> tuple[re.Pattern[str], ...]:
+    if not patterns:
+        raise CatalogueError(f"{code}: no patterns")
+    compiled = []
+    for pattern in patterns:
+        try:
+            compiled.append(re.compile(pattern))
+        except re.error as exc:
+            raise CatalogueError(f"{code}: pattern {pattern!r} does not compile: {exc}") from exc
+    return tuple(compiled)
+
+
+def _modus(code: str, values: list[str]) -> tuple[str, ...]:
+    unknown = [m for m in values if m not in MODUS_CODES]
+    if unknown:
+        raise CatalogueError(f"{code}: unknown modus {unknown}")
+    return tuple(values)
+
+
+def load_catalogue(path: Path = DEFAULT_PATH) -> Catalogue:
+    with path.open("rb") as handle:
+        data = tomllib.load(handle)
+    indicators = []
+    seen: set[str] = set()
+    for item in data.get("indicator", []):
+        code = item["code"]
+        if code in seen:
+            raise CatalogueError(f"{code}: defined twice")
+        seen.add(code)
+        if item["dimension"] not in DIMENSIONS:
+            raise CatalogueError(f"{code}: unknown dimension {item['dimension']!r}")
+        if item["strength"] not in STRENGTHS:
+            raise CatalogueError(f"{code}: unknown strength {item['strength']!r}")
+        flags = frozenset(item.get("flags", []))
+        if flags - FLAGS:
+            raise CatalogueError(f"{code}: unknown flags {sorted(flags - FLAGS)}")
+        indicators.append(
+            Indicator(
+                code=code,
+                dimension=item["dimension"],
+                strength=item["strength"],
+                modus=_modus(code, item.get("modus", [])),
+                label=item["label"],
+                patterns=_compile(code, item["patterns"]),
+                flags=flags,
+                negatable=bool(item.get("negatable", True)),
+                groups=tuple(required_groups(p) for p in item["patterns"]),
+            )
+        )
+    context = tuple(
+        Cue(
+            c["code"],
+            _modus(c["code"], c.get("modus", [])),
+            c.get("label", ""),
+            _compile(c["code"], c["patterns"]),
+            tuple(required_groups(p) for p in c["patterns"]),
+        )
+        for c in data.get("context", [])
+    )
+    legitimacy = tuple(
+        Cue(
+            c["code"],
+            (),
+            c.get("label", ""),
+            _compile(c["code"], c["patterns"]),
+            tuple(required_groups(p) for p in c["patterns"]),
+        )
+        for c in data.get("legitimacy", [])
+    )
+    words = data.get("negation", {}).get("words", [])
+    negation = (
+        re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b(?: \S+)? ?$")
+        if words
+        else re.compile(r"(?!)")
+    )
+    return Catalogue(
+        version=str(data.get("version", "")),
+        indicators=tuple(indicators),
+        context=context,
+        legitimacy=legitimacy,
+        negation=negation,
+        by_code={i.code: i for i in indicators},
+    )

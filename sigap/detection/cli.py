@@ -1,0 +1,136 @@
+"""``sigap analyze``, ``sigap train`` and ``sigap evaluate``: no database, no Django settings."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from datetime import datetime
+from typing import Any, TextIO
+
+from sigap.detection.types import Analysis
+
+ANSI = {"bold": "\033[1m", "hl": "\033[30;43m", "reset": "\033[0m"}
+
+
+def _highlight(text: str, analysis: Analysis, colour: bool) -> str:
+    if not colour:
+        marks = sorted({(h.start, h.end) for h in analysis.indicators})
+        out, pos = [], 0
+        for start, end in marks:
+            if start < pos:
+                continue
+            out += [text[pos:start], "[[", text[start:end], "]]"]
+            pos = end
+        return "".join(out) + text[pos:]
+    out, pos = [], 0
+    for start, end in sorted({(h.start, h.end) for h in analysis.indicators}):
+        if start < pos:
+            continue
+        out += [text[pos:start], ANSI["hl"], text[start:end], ANSI["reset"]]
+        pos = end
+    return "".join(out) + text[pos:]
+
+
+def _human(text: str, analysis: Analysis, out: TextIO) -> None:
+    colour = out.isatty()
+    bold = (lambda s: f"{ANSI['bold']}{s}{ANSI['reset']}") if colour else (lambda s: s)
+    out.write(_highlight(text, analysis, colour) + "\n\n")
+    modus = ", ".join(analysis.modus)
+    out.write(f"{bold('Risiko')}: {analysis.risk} (skor {analysis.score})   {bold('Modus')}: {modus}\n")
+    out.write(f"{bold('Penjelasan')}: {analysis.explanation}\n")
+    if analysis.indicators:
+        out.write(bold("Indikator") + ":\n")
+        for hit in analysis.indicators:
+            where = f"{hit.start}-{hit.end}"
+            out.write(f'  - {hit.code} [{hit.dimension}, {hit.strength}]: "{hit.evidence}" ({where})\n')
+    entities = {k: v for k, v in analysis.to_record()["entities"].items() if v}
+    if entities:
+        out.write(bold("Entitas") + ": " + json.dumps(entities, ensure_ascii=False) + "\n")
+    if analysis.flags:
+        out.write(bold("Status") + ": " + ", ".join(analysis.flags) + "\n")
+
+
+def cmd_analyze(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+    from sigap.detection import analyze
+
+    now = datetime.fromisoformat(args.now) if args.now else None
+    if args.text is not None:
+        _human(args.text, analyze(args.text, now=now), stdout)
+        return 0
+    bad = 0
+    for line_no, line in enumerate(stdin, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            text = item["text"]
+            if not isinstance(text, str):
+                raise TypeError("text must be a string")
+        except (ValueError, KeyError, TypeError) as exc:
+            bad += 1
+            sys.stderr.write(f"line {line_no}: skipped, {exc.__class__.__name__}: {exc}\n")
+            continue
+        record = analyze(text, id=item.get("id"), now=now).to_record()
+        stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return 1 if bad else 0
+
+
+def cmd_train(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+    from sigap.detection.catalogue import load_catalogue
+    from sigap.detection.corpus import load_split
+    from sigap.detection.engine import Engine
+    from sigap.detection.model import features, save, train
+
+    started = time.perf_counter()
+    rules = Engine(load_catalogue(), model=False)
+    records = [r for split in args.splits for r in load_split(split)]
+    rows = [features(*_cues(rules, r["text"])) for r in records]
+    artifact = train(rows, [bool(r["relevant"]) for r in records], [r["modus"] for r in records])
+    save(artifact)
+    stdout.write(
+        f"trained {artifact['version']} on {len(records)} reports ({', '.join(args.splits)}) "
+        f"in {time.perf_counter() - started:.1f} s\n"
+    )
+    return 0
+
+
+def _cues(engine: Any, text: str) -> tuple[str, list[str]]:
+    from sigap.detection.normalise import normalise
+
+    norm = normalise(text)
+    found, context, legitimacy = engine.cues(norm)
+    cues = (
+        [i.code for i, _ in found] + [c.code for c, _ in context] + [f"legit:{c.code}" for c, _ in legitimacy]
+    )
+    return norm.text, cues
+
+
+def cmd_evaluate(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
+    from sigap.detection import analyze
+    from sigap.detection.corpus import evaluate, load_split
+
+    result = evaluate(load_split(args.split), analyze)
+    stdout.write(f"split: {args.split}\n" + result.report() + "\n")
+    if args.errors:
+        for error in result.errors:
+            stdout.write(json.dumps(error, ensure_ascii=False) + "\n")
+    return 0 if (result.meets_targets() or not args.check) else 1
+
+
+def main(argv: list[str], stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="sigap", description="SIGAP detection engine")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("analyze", help="analyse JSON Lines {id, text} from stdin, or one --text")
+    p.add_argument("--text", help="analyse this text and print a readable result")
+    p.add_argument("--now", help="report time (ISO 8601) for relative dates; default: now")
+    p = sub.add_parser("train", help="fit the modus model on the corpus and write data/model.json")
+    p.add_argument("--splits", nargs="+", default=["train", "dev"])
+    p = sub.add_parser("evaluate", help="precision/recall per modus and the risk confusion on a split")
+    p.add_argument("--split", default="test", help="train, dev, test, holdout, or a .jsonl path")
+    p.add_argument("--errors", action="store_true", help="also print the misclassified reports")
+    p.add_argument("--check", action="store_true", help="exit 1 when a target is not met")
+    args = parser.parse_args(argv)
+    handler = {"analyze": cmd_analyze, "train": cmd_train, "evaluate": cmd_evaluate}[args.command]
+    return handler(args, stdin or sys.stdin, stdout or sys.stdout)

@@ -1,0 +1,305 @@
+"""The analysis: cues → ILO/EC dimensions → risk, modus, entities and an explanation."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from typing import Any, cast
+
+from sigap.detection.catalogue import Catalogue, Indicator, load_catalogue
+from sigap.detection.entities import extract
+from sigap.detection.model import RELEVANCE, LinearModel, features
+from sigap.detection.normalise import Normalised, normalise
+from sigap.detection.prefilter import PrefixIndex
+from sigap.detection.timing import soonest_departure, within_hours
+from sigap.detection.types import MODUS_CODES, NONE, Analysis, Hit
+
+MAX_CHARS = 20_000  # longer texts are analysed on their first 20,000 characters
+STRENGTH_POINTS = {"strong": 3.0, "medium": 2.0, "weak": 1.0}
+RECRUITMENT = ("deceptive_recruitment", "coercive_recruitment", "recruitment_abuse_of_vulnerability")
+DESTINATION = ("coercion_at_destination", "abuse_of_vulnerability_at_destination")
+RISK_BANDS = {"low": (0.0, 24.9), "medium": (25.0, 49.9), "high": (50.0, 74.9), "critical": (75.0, 100.0)}
+MODUS_LABEL = {
+    "online_scam": "perekrutan ke sindikat penipuan/judi daring",
+    "irregular_migrant_worker": "pekerja migran nonprosedural",
+    "fishing_crew": "perekrutan ABK kapal perikanan",
+    "fake_internship": "magang/program pelajar palsu",
+    "forced_marriage": "pengantin pesanan/kawin kontrak",
+    "sexual_exploitation": "eksploitasi seksual",
+    "organ_trade": "perdagangan organ",
+    "child_exploitation": "eksploitasi anak",
+    "forced_labour_domestic": "kerja paksa dalam negeri",
+    "people_smuggling": "penyelundupan manusia (TPPM)",
+    "foreigner_concern": "orang asing mencurigakan",
+}
+RISK_LABEL = {"low": "rendah", "medium": "sedang", "high": "tinggi", "critical": "darurat"}
+
+
+def dimension_positive(strengths: list[str]) -> bool:
+    """ILO/EC Delphi rule: 2 strong, 1 strong + 1 other, 3 medium, or 2 medium + 1 weak."""
+    s, m, w = strengths.count("strong"), strengths.count("medium"), strengths.count("weak")
+    return s >= 2 or (s >= 1 and m + w >= 1) or m >= 3 or (m >= 2 and w >= 1)
+
+
+class Engine:
+    def __init__(self, catalogue: Catalogue | None = None, model: LinearModel | bool | None = True) -> None:
+        self.catalogue = catalogue or load_catalogue()
+        self.model: LinearModel | None = (
+            LinearModel.load() if model is True else (model if isinstance(model, LinearModel) else None)
+        )
+        self._groups: tuple[tuple[Any, ...], ...] = (
+            self.catalogue.indicators,
+            self.catalogue.context,
+            self.catalogue.legitimacy,
+        )
+        by_literal: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
+        always: list[tuple[int, int, int]] = []
+        self._required: dict[tuple[int, int, int], tuple[frozenset[str], ...]] = {}
+        for g, members in enumerate(self._groups):
+            for c, member in enumerate(members):
+                patterns_groups: tuple[tuple[frozenset[str], ...], ...] = cast(Any, member).groups
+                for k, required in enumerate(patterns_groups):
+                    key = (g, c, k)
+                    self._required[key] = required
+                    if not required:
+                        always.append(key)
+                        continue
+                    # Index the pattern under its most selective group: the one with fewest literals.
+                    for literal in min(required, key=len):
+                        by_literal[literal].append(key)
+        self._by_literal = dict(by_literal)
+        self._always = tuple(always)
+        literals = {lit for req in self._required.values() for options in req for lit in options}
+        self._index = PrefixIndex(frozenset(literals))
+
+    # -- cues ---------------------------------------------------------------------------------
+    def _negated(self, norm: Normalised, start: int) -> bool:
+        return bool(self.catalogue.negation.search(norm.text, max(0, start - 24), start))
+
+    def cues(self, norm: Normalised) -> tuple[list[tuple[Indicator, Hit]], list[Any], list[Any]]:
+        """Indicators, context cues and legitimacy cues found in a normalised text.
+
+        Only patterns whose literal start occurs in the text are run (see ``prefilter``); for each
+        cue the first pattern that matches (and, for a negatable indicator, is not negated) counts.
+        """
+        text = norm.text
+        present = self._index.present(text)
+        candidates = set(self._always)
+        for literal in present:
+            for key in self._by_literal.get(literal, ()):
+                if all(not group.isdisjoint(present) for group in self._required[key]):
+                    candidates.add(key)
+        results: tuple[list[Any], list[Any], list[Any]] = ([], [], [])
+        done: set[tuple[int, int]] = set()
+        kinds = ("", "context", "legitimacy")
+        for g, c, k in sorted(candidates):
+            if (g, c) in done:
+                continue
+            cue = self._groups[g][c]
+            pattern = cue.patterns[k]
+            match = None
+            if g == 0:
+                for candidate in pattern.finditer(text):
+                    if candidate.end() > candidate.start() and not (
+                        cue.negatable and self._negated(norm, candidate.start())
+                    ):
+                        match = candidate
+                        break
+            else:
+                match = pattern.search(text)
+                if match is not None and match.end() == match.start():
+                    match = None
+            if match is None:
+                continue
+            done.add((g, c))
+            evidence, a, b = norm.evidence(match.start(), match.end())
+            if g == 0:
+                hit = Hit(cue.code, cue.dimension, cue.strength, evidence, a, b)
+            else:
+                hit = Hit(cue.code, kinds[g], "", evidence, a, b)
+            results[g].append((cue, hit))
+        return results
+
+    # -- the analysis -------------------------------------------------------------------------
+    def analyze(self, text: str, *, id: Any = None, now: datetime | None = None) -> Analysis:
+        text = text if isinstance(text, str) else str(text)
+        norm = normalise(text[:MAX_CHARS])
+        found, context, legitimacy = self.cues(norm)
+        departure = soonest_departure(norm, now)
+        urgent = departure is not None and within_hours(departure[0])
+
+        by_dimension: dict[str, list[str]] = defaultdict(list)
+        flags: set[str] = set()
+        for indicator, _hit in found:
+            by_dimension[indicator.dimension].append(indicator.strength)
+            flags |= indicator.flags
+        positive = {d for d, strengths in by_dimension.items() if dimension_positive(strengths)}
+        strong = [i for i, _ in found if i.strength == "strong"]
+        points = sum(STRENGTH_POINTS[i.strength] for i, _ in found)
+
+        probabilities: dict[str, float] = {}
+        if self.model is not None:
+            cues = (
+                [i.code for i, _ in found]
+                + [c.code for c, _ in context]
+                + [f"legit:{c.code}" for c, _ in legitimacy]
+            )
+            probabilities = self.model.probabilities(features(norm.text, cues))
+        p_relevant = probabilities.get(RELEVANCE)
+
+        risk, states = self._risk(found, positive, strong, flags, urgent, points, legitimacy, p_relevant)
+        relevant = risk != "low"
+        modus = self._modus(found, context, probabilities) if relevant else [NONE]
+        if relevant and modus == [NONE]:
+            relevant, risk = False, "low"
+        score = self._score(risk, points, p_relevant)
+        if urgent:
+            states.append("departure_within_72h")
+        entities = extract(norm)
+        indicators = [hit for _i, hit in found]
+        analysis = Analysis(
+            id=id,
+            relevant=relevant,
+            modus=modus,
+            risk=risk,
+            score=score,
+            indicators=indicators,
+            entities=entities,
+            explanation="",
+            context=[hit for _c, hit in context] + [hit for _c, hit in legitimacy],
+            flags=sorted(set(states) | flags),
+            catalogue_version=self.catalogue.version,
+            model_version=self.model.version if self.model else "",
+        )
+        analysis.explanation = explain(analysis, found, legitimacy)
+        return analysis
+
+    def _risk(
+        self,
+        found: list[tuple[Indicator, Hit]],
+        positive: set[str],
+        strong: list[Indicator],
+        flags: set[str],
+        urgent: bool,
+        points: float,
+        legitimacy: list[Any],
+        p_relevant: float | None,
+    ) -> tuple[str, list[str]]:
+        states: list[str] = []
+        recruitment = bool(positive & set(RECRUITMENT))
+        destination = bool(positive & set(DESTINATION))
+        exploitation = "exploitative_conditions" in positive or destination
+        if recruitment and exploitation:
+            states.append("tppo_indicated")
+        elif recruitment:
+            states.append("risk_of_tppo")
+        if "smuggling" in positive:
+            states.append("tppm_indicated")
+        minor = "minor" in flags
+        exploit_codes = {
+            i.code for i, _ in found if i.dimension in DESTINATION or i.dimension == "exploitative_conditions"
+        }
+        child_harm = minor and (
+            bool(exploit_codes)
+            or any(i.code in {"child_taken_for_work", "baby_or_child_sale"} for i in strong)
+        )
+        serious = recruitment or destination or exploitation or "smuggling" in positive or len(strong) >= 1
+
+        if not found:
+            risk = "low"
+        elif "danger" in flags or child_harm or (urgent and (serious or points >= 4)):
+            risk = "critical"
+        elif serious or (minor and points >= 4) or ("irregular" in flags and points >= 4) or points >= 6:
+            risk = "high"
+        elif points >= 2:
+            risk = "medium"
+        else:
+            risk = "low"
+
+        # Lawful-process cues pull an uncertain report down one level; they never hide danger.
+        if legitimacy and risk in ("medium", "high") and not strong and "danger" not in flags:
+            risk = "low" if risk == "medium" else "medium"
+            states.append("legitimacy_cues")
+        # The trained model vetoes weak rule evidence that reads like an ordinary report.
+        if p_relevant is not None and risk == "medium" and p_relevant < 0.25 and not strong:
+            risk = "low"
+        if p_relevant is not None and risk == "low" and found and p_relevant > 0.85:
+            risk = "medium"
+        return risk, states
+
+    def _modus(
+        self, found: list[tuple[Indicator, Hit]], context: list[Any], probabilities: dict[str, float]
+    ) -> list[str]:
+        votes: dict[str, float] = defaultdict(float)
+        for indicator, _hit in found:
+            share = STRENGTH_POINTS[indicator.strength] / max(1, len(indicator.modus))
+            for position, code in enumerate(indicator.modus):
+                votes[code] += share * (1.0 if position == 0 else 0.8)
+        for cue, _hit in context:
+            for code in cue.modus:
+                votes[code] += 0.75
+        top_vote = max(votes.values(), default=0.0) or 1.0
+        scores = {}
+        for code in MODUS_CODES:
+            rule = votes.get(code, 0.0) / top_vote
+            model = probabilities.get(code)
+            scores[code] = rule if model is None else 0.45 * rule + 0.55 * model
+        best = max(scores.values())
+        if best < 0.2:
+            return [NONE]
+        ranked = sorted(
+            (c for c in MODUS_CODES if scores[c] >= max(0.35, 0.6 * best)), key=lambda c: -scores[c]
+        )
+        return ranked[:3]
+
+    @staticmethod
+    def _score(risk: str, points: float, p_relevant: float | None) -> float:
+        low, high = RISK_BANDS[risk]
+        strength = min(1.0, points / 12.0)
+        if p_relevant is not None:
+            strength = 0.6 * strength + 0.4 * p_relevant
+        return round(low + (high - low) * strength, 1)
+
+
+def explain(analysis: Analysis, found: list[tuple[Indicator, Hit]], legitimacy: list[Any]) -> str:
+    """One or two Indonesian sentences an officer can read aloud."""
+    if not analysis.relevant:
+        if legitimacy:
+            return (
+                "Tidak ditemukan tanda TPPO/TPPM; laporan menyebut proses yang resmi ("
+                + legitimacy[0][0].label
+                + ")."
+            )
+        return "Tidak ditemukan tanda TPPO/TPPM yang jelas dalam laporan ini."
+    ordered = sorted(found, key=lambda pair: -STRENGTH_POINTS[pair[0].strength])
+    signs = [indicator.label for indicator, _ in ordered[:3]]
+    if len(signs) > 1:
+        listed = ", ".join(signs[:-1]) + " dan " + signs[-1]
+    else:
+        listed = signs[0] if signs else "beberapa tanda"
+    modus = MODUS_LABEL.get(analysis.modus[0], analysis.modus[0])
+    first = f"Risiko {RISK_LABEL[analysis.risk]}, dugaan {modus}: {listed}."
+    if "departure_within_72h" in analysis.flags:
+        second = " Keberangkatan dalam 72 jam: segera hubungi PIMPASA piket dan Polres/Satgas TPPO."
+    elif "danger" in analysis.flags:
+        second = " Ada orang dalam bahaya saat ini: segera hubungi PIMPASA piket dan Polres/Satgas TPPO."
+    elif "minor" in analysis.flags:
+        second = " Korban masih anak: libatkan UPTD PPA."
+    else:
+        second = ""
+    return first + second
+
+
+_ENGINE: Engine | None = None
+
+
+def get_engine() -> Engine:
+    global _ENGINE
+    if _ENGINE is None:
+        _ENGINE = Engine()
+    return _ENGINE
+
+
+def analyze(text: str, *, id: Any = None, now: datetime | None = None) -> Analysis:
+    """Analyse one report. ``now`` is the report time (relative dates are resolved against it)."""
+    return get_engine().analyze(text, id=id, now=now)

@@ -1,0 +1,158 @@
+"""Cheap pre-checks for regular expressions: the literal words a match must start with.
+
+Most catalogue patterns begin with a word or a group of alternative words. If none of them occurs in
+the text (a C-speed substring test), the pattern cannot match and is skipped. Patterns whose start
+cannot be reduced to literals (``\\w+``, optional groups …) are always run.
+"""
+
+from __future__ import annotations
+
+# The standard library's own regex parser (Python 3.11: re._parser), read-only use.
+import importlib
+import re
+from typing import Any
+
+# The standard library's own regex parser (Python 3.11: re._parser / re._constants), read-only use.
+sre_parse: Any = importlib.import_module("re._parser")
+sre_constants: Any = importlib.import_module("re._constants")
+
+MIN_PREFIX = 2
+MAX_PREFIXES = 64
+
+
+def _element(op: Any, arg: Any) -> set[str] | None:
+    """Literal prefixes of one parsed element, or None when they cannot be stated."""
+    if op is sre_constants.LITERAL:
+        return {chr(arg)}
+    if op is sre_constants.SUBPATTERN:
+        return _prefixes(list(arg[-1]))
+    if op is sre_constants.BRANCH:
+        found: set[str] = set()
+        for branch in arg[1]:
+            sub = _prefixes(list(branch))
+            if sub is None:
+                return None
+            found |= sub
+        return found
+    if op is sre_constants.IN:
+        chars = [chr(a) for o, a in arg if o is sre_constants.LITERAL]
+        return set(chars) if len(chars) == len(arg) and len(chars) <= 4 else None
+    return None
+
+
+def _prefixes(items: list[tuple[Any, Any]]) -> set[str] | None:
+    """Literal prefixes of a parsed sequence, or None when its start is not literal."""
+    current: set[str] = {""}
+    for op, arg in items:
+        if op is sre_constants.AT:
+            if current == {""}:
+                continue
+            break
+        element = _element(op, arg)
+        if element is None:
+            break
+        current = {a + b for a in current for b in element}
+        if len(current) > MAX_PREFIXES:
+            return None
+        if op is not sre_constants.LITERAL and all(len(p) >= MIN_PREFIX for p in current):
+            break
+    current.discard("")
+    return current or None
+
+
+def literal_prefixes(pattern: str) -> frozenset[str] | None:
+    try:
+        parsed = sre_parse.parse(pattern)
+    except re.error:
+        return None
+    found = _prefixes(list(parsed))
+    if not found or any(len(p) < MIN_PREFIX for p in found) or len(found) > MAX_PREFIXES:
+        return None
+    return frozenset(found)
+
+
+def trie_regex(words: list[str] | set[str] | frozenset[str]) -> str:
+    """A regular expression matching any of ``words``, longest first, shaped as a trie.
+
+    ``re`` tries alternatives one by one; a trie shares their common starts, so each position of the
+    text costs a few character tests however many words there are.
+    """
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def build(node: dict[str, Any]) -> str:
+        ends = "" in node
+        branches = [re.escape(char) + build(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 and not ends else "(?:" + "|".join(branches) + ")"
+        return (
+            body + "?"
+            if ends and len(branches) == 1 and body.startswith("(?:")
+            else ("(?:" + "|".join(branches) + ")?" if ends else body)
+        )
+
+    return build(trie)
+
+
+class PrefixIndex:
+    """Finds which of many literal prefixes occur in a text, in one regex pass."""
+
+    def __init__(self, prefixes: set[str] | frozenset[str]) -> None:
+        self.prefixes = frozenset(prefixes)
+        self._regex = re.compile("(?=(" + trie_regex(self.prefixes) + "))") if self.prefixes else None
+        # Every prefix found implies the shorter prefixes it starts with.
+        self._closure = {p: frozenset(q for q in self.prefixes if p.startswith(q)) for p in self.prefixes}
+
+    def present(self, text: str) -> set[str]:
+        found: set[str] = set()
+        if self._regex is None:
+            return found
+        closure = self._closure
+        for match in self._regex.finditer(text):
+            hit = match.group(1)
+            if hit:
+                found |= closure.get(hit) or self._longest_known(hit)
+        return found
+
+    def _longest_known(self, hit: str) -> frozenset[str]:
+        return frozenset(q for q in self.prefixes if hit.startswith(q))
+
+
+def _literal_run(items: list[tuple[Any, Any]], start: int) -> tuple[str, int]:
+    text, index = "", start
+    while index < len(items) and items[index][0] is sre_constants.LITERAL:
+        text += chr(items[index][1])
+        index += 1
+    return text, index
+
+
+def required_groups(pattern: str, min_length: int = 3) -> tuple[frozenset[str], ...]:
+    """Groups of literals a match must contain: one literal of every group occurs in any match.
+
+    Each top-level element that must match (a run of literal characters, or a group of
+    alternatives with literal starts) gives one group. Optional and repeated elements give none.
+    """
+    try:
+        items = list(sre_parse.parse(pattern))
+    except re.error:
+        return ()
+    groups: list[frozenset[str]] = []
+    index = 0
+    while index < len(items):
+        op, arg = items[index]
+        if op is sre_constants.LITERAL:
+            run, index = _literal_run(items, index)
+            if len(run.strip()) >= min_length:
+                groups.append(frozenset([run]))
+            continue
+        if op in (sre_constants.SUBPATTERN, sre_constants.BRANCH):
+            found = _element(op, arg)
+            if found and all(len(p) >= min_length for p in found) and len(found) <= MAX_PREFIXES:
+                groups.append(frozenset(found))
+        index += 1
+    return tuple(groups)

@@ -1,0 +1,87 @@
+"""The typed result of an analysis and its record form (TAXONOMY.md, "The analysis record")."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+MODUS_CODES = (
+    "online_scam",
+    "irregular_migrant_worker",
+    "fishing_crew",
+    "fake_internship",
+    "forced_marriage",
+    "sexual_exploitation",
+    "organ_trade",
+    "child_exploitation",
+    "forced_labour_domestic",
+    "people_smuggling",
+    "foreigner_concern",
+)
+NONE = "none"
+RISK_LEVELS = ("low", "medium", "high", "critical")
+DIMENSIONS = (
+    "deceptive_recruitment",
+    "coercive_recruitment",
+    "recruitment_abuse_of_vulnerability",
+    "exploitative_conditions",
+    "coercion_at_destination",
+    "abuse_of_vulnerability_at_destination",
+    "smuggling",
+    "vulnerability",
+)
+STRENGTHS = ("weak", "medium", "strong")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One indicator (or context cue) found in the text, pointing into the original string."""
+
+    code: str
+    dimension: str
+    strength: str
+    evidence: str
+    start: int
+    end: int
+
+
+@dataclass
+class Entities:
+    phones: list[str] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)
+    organisations: list[str] = field(default_factory=list)
+    accounts: list[str] = field(default_factory=list)
+    urls: list[str] = field(default_factory=list)
+    money_idr: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Analysis:
+    id: Any
+    relevant: bool
+    modus: list[str]
+    risk: str
+    score: float
+    indicators: list[Hit]
+    entities: Entities
+    explanation: str
+    context: list[Hit] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+    catalogue_version: str = ""
+    model_version: str = ""
+
+    def to_record(self) -> dict[str, Any]:
+        """The analysis record exactly as TAXONOMY.md specifies, plus a few documented extras."""
+        return {
+            "id": self.id,
+            "relevant": self.relevant,
+            "modus": list(self.modus),
+            "risk": self.risk,
+            "score": self.score,
+            "indicators": [asdict(h) for h in self.indicators],
+            "entities": asdict(self.entities),
+            "explanation": self.explanation,
+            "context": [asdict(h) for h in self.context],
+            "flags": list(self.flags),
+            "versions": {"catalogue": self.catalogue_version, "model": self.model_version},
+        }

@@ -1,0 +1,215 @@
+"""The detection engine, through its public entry point ``analyze`` (no database involved)."""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import phonenumbers
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sigap.detection import analyze
+from sigap.detection.types import DIMENSIONS, MODUS_CODES, RISK_LEVELS
+
+ROOT = Path(__file__).resolve().parents[2]
+NOW = datetime(2026, 11, 28, 9, 0, tzinfo=timezone(timedelta(hours=7)))
+
+
+def test_online_scam_recruitment_leaving_tomorrow_is_critical() -> None:
+    text = (
+        "Adik sy ditawarin krja admin di Kamboja gaji 18jt/bln tanpa pengalaman, tiket dibayar perusahaan. "
+        "Berangkat besok lewat Bangkok. Hub 0812-3456-7890"
+    )
+    result = analyze(text, id="r1", now=NOW)
+    assert result.relevant and result.modus[0] == "online_scam" and result.risk == "critical"
+    assert "departure_within_72h" in result.flags
+    assert result.entities.phones == ["+6281234567890"]
+    assert result.entities.countries == ["KH", "TH"]
+    assert 18_000_000 in result.entities.money_idr
+    codes = {hit.code for hit in result.indicators}
+    assert {"unrealistic_salary", "no_skill_required", "recruiter_paid_travel"} <= codes
+    assert result.explanation.startswith("Risiko darurat")
+
+
+def test_procedural_question_is_not_relevant() -> None:
+    result = analyze(
+        "Mau tanya syarat bikin paspor untuk umrah lewat travel resmi PPIU, berapa lama ya?", now=NOW
+    )
+    assert not result.relevant and result.modus == ["none"] and result.risk == "low"
+
+
+def test_held_and_ransomed_is_critical_danger() -> None:
+    result = analyze(
+        "Anak saya di Myawaddy disekap dan dipukuli, bosnya minta tebusan 50 juta biar bisa pulang"
+    )
+    assert result.risk == "critical" and "danger" in result.flags
+    assert result.modus[0] == "online_scam"
+
+
+def test_negation_cancels_a_cue() -> None:
+    assert not any(
+        h.code == "unlicensed_recruiter" for h in analyze("Di desa kami tidak ada calo.").indicators
+    )
+    assert any(h.code == "unlicensed_recruiter" for h in analyze("Ada calo datang ke desa kami.").indicators)
+
+
+def test_minor_recruited_for_sexual_work_is_critical() -> None:
+    text = (
+        "Ponakan sy umur 16 thn diajak kerja karaoke di Batam, ternyata disuruh melayani tamu. HP nya disita."
+    )
+    result = analyze(text)
+    assert result.risk == "critical" and result.modus[0] == "sexual_exploitation"
+    assert {"minor", "danger"} <= set(result.flags)
+
+
+def test_record_has_the_taxonomy_shape() -> None:
+    record = analyze("ada calo nawarin kerja ke malaysia lewat jalur tikus", id=7).to_record()
+    assert list(record)[:8] == [
+        "id",
+        "relevant",
+        "modus",
+        "risk",
+        "score",
+        "indicators",
+        "entities",
+        "explanation",
+    ]
+    assert record["id"] == 7 and record["risk"] in RISK_LEVELS
+    assert all(m in MODUS_CODES for m in record["modus"])
+    for hit in record["indicators"]:
+        assert set(hit) == {"code", "dimension", "strength", "evidence", "start", "end"}
+        assert hit["dimension"] in DIMENSIONS
+    assert set(record["entities"]) == {
+        "phones",
+        "countries",
+        "organisations",
+        "accounts",
+        "urls",
+        "money_idr",
+    }
+    assert 0 <= record["score"] <= 100
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=600))
+def test_any_unicode_is_analysed_and_spans_point_into_the_text(text: str) -> None:
+    result = analyze(text)
+    for hit in [*result.indicators, *result.context]:
+        assert text[hit.start : hit.end] == hit.evidence
+    for phone in result.entities.phones:
+        assert phonenumbers.is_valid_number(phonenumbers.parse(phone))
+        assert phone == phonenumbers.format_number(
+            phonenumbers.parse(phone), phonenumbers.PhoneNumberFormat.E164
+        )
+
+
+WORDS = st.sampled_from(
+    [
+        "gaji",
+        "18jt",
+        "calo",
+        "kamboja",
+        "disekap",
+        "tidak",
+        "paspor",
+        "Rp 5.000.000",
+        "0812-3456-7890",
+        "besok",
+        "berangkat",
+        "bangettt",
+        "k3rja",
+        "😀",
+        "\n\n",
+        "  ",
+        "umur 15 tahun",
+        "wa.me/6281234567890",
+        "PT Maju Jaya",
+        "@loker",
+        "İ",
+        "ß",
+        "ﬁ",
+        "tkw",
+        "gk",
+        "jalur tikus",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(WORDS, max_size=40).map(" ".join))
+def test_cue_rich_text_keeps_spans_exact(text: str) -> None:
+    result = analyze(text)
+    for hit in [*result.indicators, *result.context]:
+        assert text[hit.start : hit.end] == hit.evidence
+
+
+def test_the_engine_never_imports_django() -> None:
+    package = ROOT / "sigap" / "detection"
+    for path in package.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            assert not any(n == "django" or n.startswith("django.") for n in names), f"{path} imports Django"
+    # And at run time: analysing in a fresh interpreter loads no Django module.
+    code = (
+        "import sys; from sigap.detection import analyze; analyze('calo ke malaysia'); "
+        "print(any(m.startswith('django') for m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.strip() == "False"
+
+
+def test_cli_reads_json_lines_and_writes_records() -> None:
+    lines = "\n".join(
+        [
+            json.dumps({"id": "a", "text": "ada calo nawarin kerja ke malaysia"}),
+            "not json",
+            json.dumps({"id": 2, "text": "jalan rusak"}),
+        ]
+    )
+    out = subprocess.run(
+        [sys.executable, "-m", "sigap.cli", "analyze"],
+        input=lines,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
+    )
+    records = [json.loads(line) for line in out.stdout.splitlines()]
+    assert [r["id"] for r in records] == ["a", 2]
+    assert records[0]["relevant"] and not records[1]["relevant"]
+    assert "line 2" in out.stderr and out.returncode == 1  # the bad line is reported, the rest processed
+
+
+def test_cli_human_output_highlights_evidence() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "sigap.cli", "analyze", "--text", "ada calo ke malaysia lewat jalur tikus"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
+        check=True,
+    )
+    assert "[[calo]]" in out.stdout and "Risiko" in out.stdout
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("hub 0812 3456 7890", ["+6281234567890"]),
+        ("wa 6281234567890 atau +62 812-3456-7891", ["+6281234567890", "+6281234567891"]),
+        ("https://wa.me/6281234567892", ["+6281234567892"]),
+        ("nomor bos di Kamboja +855 12 345 678", ["+85512345678"]),
+        ("kode pos 42193, nik 3604131234567890", []),
+    ],
+)
+def test_phone_numbers_in_e164(text: str, expected: list[str]) -> None:
+    assert analyze(text).entities.phones == expected
