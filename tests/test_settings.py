@@ -28,7 +28,7 @@ def _run(settings_module: str, extra_env: dict[str, str], tmp_path: Path) -> sub
         "SIGAP_VAR_DIR": str(tmp_path / "var"),
         **extra_env,
     }
-    return subprocess.run(  # noqa: S603
+    return subprocess.run(
         [sys.executable, "-c", PROBE], env=env, capture_output=True, text=True, check=False, cwd=tmp_path
     )
 

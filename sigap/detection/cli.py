@@ -79,7 +79,7 @@ def cmd_analyze(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
 
 def cmd_train(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     from sigap.detection.catalogue import load_catalogue
-    from sigap.detection.corpus import load_split
+    from sigap.detection.evaluation import load_split
     from sigap.detection.engine import Engine
     from sigap.detection.model import features, save, train
 
@@ -109,7 +109,7 @@ def _cues(engine: Any, text: str) -> tuple[str, list[str]]:
 
 def cmd_evaluate(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     from sigap.detection import analyze
-    from sigap.detection.corpus import evaluate, load_split
+    from sigap.detection.evaluation import evaluate, load_split
 
     result = evaluate(load_split(args.split), analyze)
     stdout.write(f"split: {args.split}\n" + result.report() + "\n")
