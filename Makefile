@@ -40,6 +40,7 @@ pytest: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/detection.py
 
 messages: $(STAMP)
 	cd sigap && ../$(BIN)/django-admin makemessages --settings=sigap.settings.test -l id -l en --no-obsolete --no-location

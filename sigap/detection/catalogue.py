@@ -47,6 +47,7 @@ class Catalogue:
     context: tuple[Cue, ...]
     legitimacy: tuple[Cue, ...]
     negation: re.Pattern[str]
+    doubt: re.Pattern[str] = re.compile(r"(?!)")
     by_code: dict[str, Indicator] = field(default_factory=dict)
 
 
@@ -125,8 +126,15 @@ def load_catalogue(path: Path = DEFAULT_PATH) -> Catalogue:
         if words
         else re.compile(r"(?!)")
     )
+    doubt_words = data.get("negation", {}).get("doubt", [])
+    doubt = (
+        re.compile(r"\b(?:" + "|".join(re.escape(w) for w in doubt_words) + r")\b(?: \S+){0,2} ?$")
+        if doubt_words
+        else re.compile(r"(?!)")
+    )
     return Catalogue(
         version=str(data.get("version", "")),
+        doubt=doubt,
         indicators=tuple(indicators),
         context=context,
         legitimacy=legitimacy,

@@ -79,15 +79,20 @@ def cmd_analyze(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
 
 def cmd_train(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     from sigap.detection.catalogue import load_catalogue
-    from sigap.detection.evaluation import load_split
     from sigap.detection.engine import Engine
+    from sigap.detection.evaluation import load_split
     from sigap.detection.model import features, save, train
 
     started = time.perf_counter()
     rules = Engine(load_catalogue(), model=False)
     records = [r for split in args.splits for r in load_split(split)]
     rows = [features(*_cues(rules, r["text"])) for r in records]
-    artifact = train(rows, [bool(r["relevant"]) for r in records], [r["modus"] for r in records])
+    artifact = train(
+        rows,
+        [bool(r["relevant"]) for r in records],
+        [r["modus"] for r in records],
+        [r["risk"] for r in records],
+    )
     save(artifact)
     stdout.write(
         f"trained {artifact['version']} on {len(records)} reports ({', '.join(args.splits)}) "

@@ -18,6 +18,11 @@ MAX_CHARS = 20_000  # longer texts are analysed on their first 20,000 characters
 STRENGTH_POINTS = {"strong": 3.0, "medium": 2.0, "weak": 1.0}
 RECRUITMENT = ("deceptive_recruitment", "coercive_recruitment", "recruitment_abuse_of_vulnerability")
 DESTINATION = ("coercion_at_destination", "abuse_of_vulnerability_at_destination")
+RISK_LEVELS = ("low", "medium", "high", "critical")
+RELEVANCE_THRESHOLD = 0.5  # the model's P(relevant) above which a report counts as relevant
+RULE_WEIGHT = 0.3  # share of the rules in the modus score; the model has the rest
+UNCUED_THRESHOLD = 0.6  # the same, for a report in which no indicator fired
+VETO_THRESHOLD = 0.2  # below it, weak rule evidence alone does not make a report relevant
 RISK_BANDS = {"low": (0.0, 24.9), "medium": (25.0, 49.9), "high": (50.0, 74.9), "critical": (75.0, 100.0)}
 MODUS_LABEL = {
     "online_scam": "perekrutan ke sindikat penipuan/judi daring",
@@ -109,6 +114,13 @@ class Engine:
                 match = pattern.search(text)
                 if match is not None and match.end() == match.start():
                     match = None
+                # "ngaku P3MI resmi": a claimed legitimacy is no legitimacy.
+                if (
+                    match is not None
+                    and g == 2
+                    and self.catalogue.doubt.search(text, max(0, match.start() - 32), match.start())
+                ):
+                    match = None
             if match is None:
                 continue
             done.add((g, c))
@@ -147,7 +159,16 @@ class Engine:
             probabilities = self.model.probabilities(features(norm.text, cues))
         p_relevant = probabilities.get(RELEVANCE)
 
-        risk, states = self._risk(found, positive, strong, flags, urgent, points, legitimacy, p_relevant)
+        rule_risk, states = self._risk(found, positive, strong, flags, urgent, points, legitimacy, p_relevant)
+        risk = self._combine(
+            rule_risk,
+            probabilities,
+            strong=bool(strong),
+            danger="danger" in flags,
+            cues=bool(found),
+            information=any(c.code == "general_information" for c, _ in legitimacy),
+            lawful=any(c.code != "general_information" for c, _ in legitimacy),
+        )
         relevant = risk != "low"
         modus = self._modus(found, context, probabilities) if relevant else [NONE]
         if relevant and modus == [NONE]:
@@ -205,7 +226,12 @@ class Engine:
         )
         serious = recruitment or destination or exploitation or "smuggling" in positive or len(strong) >= 1
 
-        if not found:
+        if (
+            not found
+            or all(i.dimension == "vulnerability" and i.code == "minor_involved" for i, _ in found)
+            or all(i.code in ("minor_involved", "minor_age_stated") for i, _ in found)
+        ):
+            # An age or a school named with nothing else is context, not a sign.
             risk = "low"
         elif "danger" in flags or child_harm or (urgent and (serious or points >= 4)):
             risk = "critical"
@@ -220,12 +246,44 @@ class Engine:
         if legitimacy and risk in ("medium", "high") and not strong and "danger" not in flags:
             risk = "low" if risk == "medium" else "medium"
             states.append("legitimacy_cues")
-        # The trained model vetoes weak rule evidence that reads like an ordinary report.
-        if p_relevant is not None and risk == "medium" and p_relevant < 0.25 and not strong:
-            risk = "low"
-        if p_relevant is not None and risk == "low" and found and p_relevant > 0.85:
-            risk = "medium"
         return risk, states
+
+    @staticmethod
+    def _combine(
+        rule_risk: str,
+        probabilities: dict[str, float],
+        *,
+        strong: bool,
+        danger: bool,
+        cues: bool,
+        information: bool = False,
+        lawful: bool = False,
+    ) -> str:
+        """Rules and the trained model together.
+
+        The model sees the whole wording (and the cues that fired), so it catches what no pattern
+        names; the rules keep their floor for what must never be missed (a person in danger, strong
+        signs). Where the model is confident the report is ordinary, weak rule evidence is dropped.
+        """
+        if not probabilities:
+            return rule_risk
+        p_relevant = probabilities.get(RELEVANCE, 0.5)
+        risk_p = [probabilities.get(f"risk:{level}", 0.0) for level in RISK_LEVELS]
+        # With no sign named in the text, the model alone must be surer before it raises a report.
+        threshold = RELEVANCE_THRESHOLD if cues else UNCUED_THRESHOLD
+        if lawful and not strong:
+            threshold += 0.15  # a report that names a lawful process needs more to be raised
+        relevant = p_relevant >= threshold
+        model_level = max(range(4), key=lambda i: risk_p[i]) if relevant else 0
+        rule_level = RISK_LEVELS.index(rule_risk)
+        if p_relevant < VETO_THRESHOLD and not strong and not danger:
+            rule_level = 0
+        if information and p_relevant < threshold + 0.1:
+            rule_level = 0  # a question about the news, not something that happened to someone
+        level = max(rule_level, model_level)
+        if relevant and level == 0:
+            level = 1
+        return RISK_LEVELS[level]
 
     def _modus(
         self, found: list[tuple[Indicator, Hit]], context: list[Any], probabilities: dict[str, float]
@@ -243,14 +301,14 @@ class Engine:
         for code in MODUS_CODES:
             rule = votes.get(code, 0.0) / top_vote
             model = probabilities.get(code)
-            scores[code] = rule if model is None else 0.45 * rule + 0.55 * model
+            scores[code] = rule if model is None else RULE_WEIGHT * rule + (1 - RULE_WEIGHT) * model
         best = max(scores.values())
-        if best < 0.2:
+        if best <= 0.0:
             return [NONE]
         ranked = sorted(
             (c for c in MODUS_CODES if scores[c] >= max(0.35, 0.6 * best)), key=lambda c: -scores[c]
         )
-        return ranked[:3]
+        return ranked[:3] or [max(MODUS_CODES, key=lambda c: scores[c])]
 
     @staticmethod
     def _score(risk: str, points: float, p_relevant: float | None) -> float:

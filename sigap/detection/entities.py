@@ -12,6 +12,7 @@ from sigap.detection.normalise import Normalised
 from sigap.detection.prefilter import trie_regex
 from sigap.detection.types import Entities
 
+DIGIT_RE = re.compile(r"\d")
 URL_RE = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']{2,200}|\bwa\.me/\+?\d{6,15}\b|\bt\.me/\w{3,64}\b", re.I)
 ACCOUNT_RE = re.compile(r"(?<![\w.@])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?")
 PHONE_CANDIDATE_RE = re.compile(r"(?<![\w+])(?:\+|00)?\d[\d\s().\-]{6,18}\d(?!\w)")
@@ -336,7 +337,7 @@ def extract(norm: Normalised) -> Entities:
         if account not in accounts:
             accounts.append(account)
     return Entities(
-        phones=_phones(text, links) if any(ch.isdigit() for ch in text) else [],
+        phones=_phones(text, links) if DIGIT_RE.search(text) else [],
         countries=countries,
         organisations=_organisations(text),
         accounts=accounts,

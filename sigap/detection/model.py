@@ -1,9 +1,9 @@
 """The small trained part: TF-IDF over words, word pairs and fired cues, one logistic regression per
 modus plus one for relevance.
 
-Training (``train``) uses scikit-learn and writes a JSON artifact; inference (``LinearModel``) is pure
-Python over that artifact, so analysing needs neither NumPy nor scikit-learn and starts in
-milliseconds. The artifact is built by ``sigap train``, never edited by hand.
+Training (``train``) uses scikit-learn and writes a JSON artifact; inference (``LinearModel``) is a
+sparse dot product in NumPy over that artifact, so analysing needs no scikit-learn and starts in a
+fraction of a second. The artifact is built by ``sigap train``, never edited by hand.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from sigap.detection.types import MODUS_CODES
 
@@ -37,41 +39,62 @@ def features(norm_text: str, cues: Iterable[str]) -> Counter[str]:
 
 @dataclass
 class LinearModel:
+    """The trained weights as one dense matrix (features x labels), read from the JSON artifact."""
+
     version: str
-    idf: dict[str, float]
-    weights: dict[str, dict[str, float]]  # label -> feature -> weight
-    bias: dict[str, float]
+    labels: list[str]
+    index: dict[str, int]  # feature -> row
+    idf: np.ndarray
+    weights: np.ndarray  # rows: features, columns: labels
+    bias: np.ndarray
 
     @classmethod
     def load(cls, path: Path = ARTIFACT) -> LinearModel | None:
         if not path.exists():
             return None
         data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(version=data["version"], idf=data["idf"], weights=data["weights"], bias=data["bias"])
+        features_ = sorted(data["idf"])
+        index = {f: i for i, f in enumerate(features_)}
+        labels = sorted(data["weights"])
+        weights = np.zeros((len(features_), len(labels)))
+        for column, label in enumerate(labels):
+            for feature, w in data["weights"][label].items():
+                weights[index[feature], column] = w
+        return cls(
+            version=data["version"],
+            labels=labels,
+            index=index,
+            idf=np.array([data["idf"][f] for f in features_]),
+            weights=weights,
+            bias=np.array([data["bias"][label] for label in labels]),
+        )
 
     def probabilities(self, counts: Counter[str]) -> dict[str, float]:
-        """P(label) for relevance and each modus, like scikit-learn's predict_proba would give."""
-        vector: dict[str, float] = {}
+        """P(label) for relevance, each modus and each risk level, as scikit-learn would give."""
+        rows, tf = [], []
         for feature, count in counts.items():
-            idf = self.idf.get(feature)
-            if idf is not None:
-                vector[feature] = (1.0 + math.log(count)) * idf
-        norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
-        result = {}
-        for label, weights in self.weights.items():
-            z = self.bias[label]
-            for feature, value in vector.items():
-                w = weights.get(feature)
-                if w is not None:
-                    z += w * value / norm
-            result[label] = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
-        return result
+            row = self.index.get(feature)
+            if row is not None:
+                rows.append(row)
+                tf.append(count)
+        if rows:
+            vector = (1.0 + np.log(np.array(tf, dtype=float))) * self.idf[rows]
+            vector /= math.sqrt(float(vector @ vector)) or 1.0
+            z = vector @ self.weights[rows] + self.bias
+        else:
+            z = self.bias
+        p = 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))
+        return dict(zip(self.labels, p.tolist(), strict=True))
+
+
+RISK_LABELS = ("risk:low", "risk:medium", "risk:high", "risk:critical")
 
 
 def train(
     texts: Sequence[Counter[str]],
     relevant: Sequence[bool],
     modus: Sequence[Sequence[str]],
+    risk: Sequence[str],
     *,
     c: float = 4.0,
     min_df: int = 2,
@@ -98,11 +121,19 @@ def train(
     targets: dict[str, list[int]] = {RELEVANCE: [int(r) for r in relevant]}
     for code in MODUS_CODES:
         targets[code] = [int(code in labels) for labels in modus]
+    for label in RISK_LABELS:
+        targets[label] = [int(f"risk:{level}" == label) for level in risk]
+    relevant_rows = [i for i, r in enumerate(relevant) if r]
     for label, y in targets.items():
-        if len(set(y)) < 2:
+        # Modus is only asked of relevant reports, so its models learn from relevant reports only.
+        rows_used = list(range(len(y))) if label == RELEVANCE or label.startswith("risk:") else relevant_rows
+        y_used = [y[i] for i in rows_used]
+        if len(set(y_used)) < 2:
             continue
-        model = LogisticRegression(C=c, solver="liblinear", class_weight="balanced", max_iter=1000)
-        model.fit(matrix, y)
+        model = LogisticRegression(
+            C=c, solver="liblinear", class_weight="balanced", max_iter=1000, random_state=0
+        )
+        model.fit(matrix[rows_used], y_used)
         coef = model.coef_[0]
         weights[label] = {names[i]: round(float(w), 6) for i, w in enumerate(coef) if abs(w) >= 1e-4}
         bias[label] = round(float(model.intercept_[0]), 6)

@@ -53,10 +53,12 @@ def test_held_and_ransomed_is_critical_danger() -> None:
 
 
 def test_negation_cancels_a_cue() -> None:
-    assert not any(
-        h.code == "unlicensed_recruiter" for h in analyze("Di desa kami tidak ada calo.").indicators
-    )
-    assert any(h.code == "unlicensed_recruiter" for h in analyze("Ada calo datang ke desa kami.").indicators)
+    negated = analyze("Di desa kami tidak ada calo yang menawarkan kerja ke Malaysia.")
+    assert not any(h.code == "unlicensed_recruiter" for h in negated.indicators)
+    plain = analyze("Ada calo datang ke desa kami menawarkan kerja ke Malaysia.")
+    assert [h.evidence for h in plain.indicators if h.code == "unlicensed_recruiter"] == ["calo"]
+    # A ticket tout is not a labour recruiter.
+    assert not analyze("ada calo tiket kereta di stasiun, harganya dua kali lipat").relevant
 
 
 def test_minor_recruited_for_sexual_work_is_critical() -> None:
@@ -198,7 +200,7 @@ def test_cli_human_output_highlights_evidence() -> None:
         env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
         check=True,
     )
-    assert "[[calo]]" in out.stdout and "Risiko" in out.stdout
+    assert "[[calo]]" in out.stdout and "[[jalur tikus]]" in out.stdout and "Risiko" in out.stdout
 
 
 @pytest.mark.parametrize(
