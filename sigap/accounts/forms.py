@@ -36,3 +36,14 @@ class TokenForm(forms.Form):
 
     def clean_token(self) -> str:
         return str(self.cleaned_data["token"]).strip()
+
+
+class EnrolmentForm(TokenForm):
+    """Enrolment where two-factor sign-in is enforced: the one-time code from the administrator too."""
+
+    enrolment_code = forms.CharField(
+        label=_("Enrolment code from your administrator"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+        help_text=_("Ask your administrator for it. It is valid for 72 hours and works once."),
+    )

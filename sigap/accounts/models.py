@@ -52,6 +52,10 @@ class User(AbstractUser):
         help_text=_("The regions this account works in. Ignored for national roles."),
     )
     phone = models.CharField(_("phone"), max_length=30, blank=True, default="")
+    # A one-time code an administrator hands to an officer out of band; required to enrol an
+    # authenticator where two-factor sign-in is enforced, so a stolen password cannot enrol one.
+    totp_enrolment_code = models.CharField(max_length=128, blank=True, default="", editable=False)
+    totp_enrolment_expires = models.DateTimeField(null=True, blank=True, editable=False)
     preferred_language = models.CharField(
         _("language"), max_length=5, choices=[("id", "Bahasa Indonesia"), ("en", "English")], default="id"
     )

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import secrets
+from datetime import timedelta
 from typing import Any
 
+from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.models import update_last_login
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -160,6 +164,9 @@ def totp_confirm(*, user: User, device: TOTPDevice, token: str) -> bool:
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
+    if user.totp_enrolment_code:  # the one-time code is spent
+        user.totp_enrolment_code, user.totp_enrolment_expires = "", None
+        user.save(update_fields=["totp_enrolment_code", "totp_enrolment_expires"])
     audit_record(actor=user, action="account.2fa_enrolled", obj=user)
     return True
 
@@ -168,6 +175,33 @@ def record_login(*, user: User, second_factor: bool) -> None:
     """Sign-in completed (after the second factor where one is owed)."""
     update_last_login(User, user)
     audit_record(actor=user, action="account.login", obj=user, metadata={"second_factor": second_factor})
+
+
+ENROLMENT_CODE_HOURS = 72
+
+
+@transaction.atomic
+def totp_enrolment_code_issue(*, user: User, actor: Any) -> str:
+    """Issue a one-time enrolment code (returned once, stored hashed) and drop any authenticator.
+
+    Used for a new officer and to reset a lost phone: the officer then enrols a new authenticator
+    with this code and a code from the app.
+    """
+    code = "-".join(secrets.token_hex(2).upper() for _ in range(3))
+    user.totp_enrolment_code = make_password(code)
+    user.totp_enrolment_expires = timezone.now() + timedelta(hours=ENROLMENT_CODE_HOURS)
+    user.save(update_fields=["totp_enrolment_code", "totp_enrolment_expires"])
+    TOTPDevice.objects.filter(user=user).delete()
+    audit_record(actor=actor, action="account.2fa_code_issued", obj=user)
+    return code
+
+
+def totp_enrolment_code_valid(*, user: User, code: str) -> bool:
+    if not user.totp_enrolment_code or user.totp_enrolment_expires is None:
+        return False
+    if user.totp_enrolment_expires < timezone.now():
+        return False
+    return check_password(code.strip().upper(), user.totp_enrolment_code)
 
 
 def account_contact_read(*, actor: Any, account: User) -> None:

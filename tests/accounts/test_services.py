@@ -368,3 +368,21 @@ def test_account_outside_reach_is_none_and_not_audited(world):
 def test_missing_account_is_none(world):
     assert user_get(user=world["pusat"], pk=999_999) is None
     assert not AuditEvent.objects.filter(action="read.sensitive").exists()
+
+
+def test_enrolment_code_is_one_time_hashed_and_expires(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sigap.accounts.services import totp_enrolment_code_issue, totp_enrolment_code_valid
+
+    officer = world["pimpasa.tirtayasa"]
+    code = totp_enrolment_code_issue(user=officer, actor=world["admin"])
+    officer.refresh_from_db()
+    assert code not in officer.totp_enrolment_code  # stored hashed
+    assert totp_enrolment_code_valid(user=officer, code=code.lower())
+    assert not totp_enrolment_code_valid(user=officer, code="AAAA-BBBB-CCCC")
+    officer.totp_enrolment_expires = timezone.now() - timedelta(minutes=1)
+    assert not totp_enrolment_code_valid(user=officer, code=code)
+    assert AuditEvent.objects.filter(action="account.2fa_code_issued", object_id=str(officer.pk)).exists()

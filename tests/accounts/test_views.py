@@ -8,6 +8,7 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from sigap.accounts.services import totp_enrolment_code_issue
 from sigap.audit.models import AuditEvent
 
 PASSWORD = "demo-password-for-tests"
@@ -59,25 +60,35 @@ def test_lockout_after_repeated_failures(client: Client, demo_world) -> None:
 
 @override_settings(SIGAP_REQUIRE_2FA=True)
 def test_officer_must_enrol_then_verify(client: Client, demo_world) -> None:
+    officer = demo_world["supervisor.serang"]
+    enrolment_code = totp_enrolment_code_issue(user=officer, actor=demo_world["admin"])
     response = _login(client, "supervisor.serang", next="/organisasi/")
     assert response["Location"] == reverse("accounts:2fa")
     # Every other page and the API send the half-signed-in officer back to the 2FA step.
     assert client.get(reverse("organisations:list"))["Location"] == reverse("accounts:2fa")
     assert client.get(reverse("api:me")).status_code == 403
     page = client.get(reverse("accounts:2fa"))
-    assert page.status_code == 200 and b"<svg" in page.content
-    device = TOTPDevice.objects.get(user=demo_world["supervisor.serang"], confirmed=False)
-    bad = client.post(reverse("accounts:2fa"), {"token": "000000" if _code(device) != "000000" else "111111"})
+    assert page.status_code == 200 and b"<svg" in page.content and b"enrolment_code" in page.content
+    device = TOTPDevice.objects.get(user=officer, confirmed=False)
+    # A stolen password is not enough: without the administrator's code, nothing is enrolled.
+    no_code = client.post(reverse("accounts:2fa"), {"token": _code(device), "enrolment_code": "WRONG-CODE"})
+    assert no_code.status_code == 200 and not TOTPDevice.objects.get(pk=device.pk).confirmed
+    bad = client.post(
+        reverse("accounts:2fa"),
+        {"token": "000000" if _code(device) != "000000" else "111111", "enrolment_code": enrolment_code},
+    )
     assert bad.status_code == 200 and not TOTPDevice.objects.get(pk=device.pk).confirmed
     device.refresh_from_db()
     assert device.throttling_failure_count == 1  # django-otp slows down guessing
     device.throttle_reset()
-    good = client.post(reverse("accounts:2fa"), {"token": _code(device)})
+    good = client.post(reverse("accounts:2fa"), {"token": _code(device), "enrolment_code": enrolment_code})
     assert good.status_code == 302 and good["Location"] == "/organisasi/"
     assert TOTPDevice.objects.get(pk=device.pk).confirmed
     assert client.get(reverse("organisations:list")).status_code == 200
     assert client.get(reverse("api:me")).json()["is_verified"] is True
     assert AuditEvent.objects.filter(action="account.2fa_enrolled").count() == 1
+    officer.refresh_from_db()
+    assert officer.totp_enrolment_code == ""  # spent
 
 
 def test_enrolled_user_is_asked_for_a_code_even_where_not_required(client: Client, demo_world) -> None:
