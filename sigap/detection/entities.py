@@ -12,7 +12,8 @@ from sigap.detection.normalise import Normalised
 from sigap.detection.prefilter import trie_regex
 from sigap.detection.types import Entities
 
-DIGIT_RE = re.compile(r"\d")
+PHONE_HINT_RE = re.compile(r"\d[\d\s().\-]{6}")  # seven digits or separators in a row
+ORG_HINT_RE = re.compile(r"\b(?:pt|cv|yayasan|lpk|pjtki|p3mi|ud|koperasi|agensi|agency)\b")
 URL_RE = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']{2,200}|\bwa\.me/\+?\d{6,15}\b|\bt\.me/\w{3,64}\b", re.I)
 ACCOUNT_RE = re.compile(r"(?<![\w.@])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?")
 PHONE_CANDIDATE_RE = re.compile(r"(?<![\w+])(?:\+|00)?\d[\d\s().\-]{6,18}\d(?!\w)")
@@ -323,8 +324,11 @@ def extract(norm: Normalised) -> Entities:
         code = COUNTRY_NAMES[name]
         if code not in countries:
             countries.append(code)
+    lowered = norm.text
     urls: list[str] = []
-    links = [m.group() for m in URL_RE.finditer(text)] if "." in text else []
+    # Each extractor runs only when its cheap sign is in the text (most reports have few entities).
+    has_link = "http" in lowered or "www." in lowered or ".me/" in lowered
+    links = [m.group() for m in URL_RE.finditer(text)] if has_link else []
     for link in links:
         url = link.rstrip(".,;:)!?")
         if url.lower().startswith("www.") or not url.lower().startswith("http"):
@@ -332,14 +336,14 @@ def extract(norm: Normalised) -> Entities:
         if url not in urls:
             urls.append(url)
     accounts = []
-    for match in ACCOUNT_RE.finditer(text):
+    for match in ACCOUNT_RE.finditer(text) if "@" in text else ():
         account = match.group().lower()
         if account not in accounts:
             accounts.append(account)
     return Entities(
-        phones=_phones(text, links) if DIGIT_RE.search(text) else [],
+        phones=_phones(text, links) if PHONE_HINT_RE.search(text) else [],
         countries=countries,
-        organisations=_organisations(text),
+        organisations=_organisations(text) if ORG_HINT_RE.search(lowered) else [],
         accounts=accounts,
         urls=urls,
         money_idr=_money(norm),
