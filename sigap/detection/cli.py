@@ -7,7 +7,7 @@ import json
 import sys
 import time
 from datetime import datetime
-from typing import Any, TextIO
+from typing import TextIO
 
 from sigap.detection.types import Analysis
 
@@ -78,21 +78,12 @@ def cmd_analyze(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
 
 
 def cmd_train(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
-    from sigap.detection.catalogue import load_catalogue
-    from sigap.detection.engine import Engine
-    from sigap.detection.evaluation import load_split
-    from sigap.detection.model import features, save, train
+    from sigap.detection.evaluation import load_split, train_on
+    from sigap.detection.model import save
 
     started = time.perf_counter()
-    rules = Engine(load_catalogue(), model=False)
     records = [r for split in args.splits for r in load_split(split)]
-    rows = [features(*_cues(rules, r["text"])) for r in records]
-    artifact = train(
-        rows,
-        [bool(r["relevant"]) for r in records],
-        [r["modus"] for r in records],
-        [r["risk"] for r in records],
-    )
+    artifact = train_on(records)
     save(artifact)
     stdout.write(
         f"trained {artifact['version']} on {len(records)} reports ({', '.join(args.splits)}) "
@@ -101,23 +92,17 @@ def cmd_train(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     return 0
 
 
-def _cues(engine: Any, text: str) -> tuple[str, list[str]]:
-    from sigap.detection.normalise import normalise
-
-    norm = normalise(text)
-    found, context, legitimacy = engine.cues(norm)
-    cues = (
-        [i.code for i, _ in found] + [c.code for c, _ in context] + [f"legit:{c.code}" for c, _ in legitimacy]
-    )
-    return norm.text, cues
-
-
 def cmd_evaluate(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     from sigap.detection import analyze
-    from sigap.detection.evaluation import evaluate, load_split
+    from sigap.detection.evaluation import cross_validate, evaluate, load_split
 
-    result = evaluate(load_split(args.split), analyze)
-    stdout.write(f"split: {args.split}\n" + result.report() + "\n")
+    if args.cv:
+        records = [r for split in ("train", "dev") for r in load_split(split)]
+        result = cross_validate(records, folds=args.cv)
+        stdout.write(f"{args.cv}-fold cross-validation over train + dev\n" + result.report() + "\n")
+    else:
+        result = evaluate(load_split(args.split), analyze)
+        stdout.write(f"split: {args.split}\n" + result.report() + "\n")
     if args.errors:
         for error in result.errors:
             stdout.write(json.dumps(error, ensure_ascii=False) + "\n")
@@ -136,6 +121,7 @@ def main(argv: list[str], stdin: TextIO | None = None, stdout: TextIO | None = N
     p.add_argument("--split", default="test", help="train, dev, test, holdout, or a .jsonl path")
     p.add_argument("--errors", action="store_true", help="also print the misclassified reports")
     p.add_argument("--check", action="store_true", help="exit 1 when a target is not met")
+    p.add_argument("--cv", type=int, metavar="K", help="k-fold cross-validation over train + dev instead")
     args = parser.parse_args(argv)
     handler = {"analyze": cmd_analyze, "train": cmd_train, "evaluate": cmd_evaluate}[args.command]
     return handler(args, stdin or sys.stdin, stdout or sys.stdout)

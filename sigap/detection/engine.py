@@ -20,6 +20,8 @@ RECRUITMENT = ("deceptive_recruitment", "coercive_recruitment", "recruitment_abu
 DESTINATION = ("coercion_at_destination", "abuse_of_vulnerability_at_destination")
 RISK_LEVELS = ("low", "medium", "high", "critical")
 RELEVANCE_THRESHOLD = 0.5  # the model's P(relevant) above which a report counts as relevant
+#: Legitimacy cues saying the text is about something else: a question, the news, an ordinary fraud.
+NOT_AN_INCIDENT = frozenset({"general_information", "ordinary_fraud"})
 RULE_WEIGHT = 0.3  # share of the rules in the modus score; the model has the rest
 UNCUED_THRESHOLD = 0.6  # the same, for a report in which no indicator fired
 VETO_THRESHOLD = 0.2  # below it, weak rule evidence alone does not make a report relevant
@@ -38,6 +40,13 @@ MODUS_LABEL = {
     "foreigner_concern": "orang asing mencurigakan",
 }
 RISK_LABEL = {"low": "rendah", "medium": "sedang", "high": "tinggi", "critical": "darurat"}
+
+
+def cue_names(found: list[Any], context: list[Any], legitimacy: list[Any]) -> list[str]:
+    """The names of the cues that fired, as the model sees them (features ``#code``)."""
+    return (
+        [i.code for i, _ in found] + [c.code for c, _ in context] + [f"legit:{c.code}" for c, _ in legitimacy]
+    )
 
 
 def dimension_positive(strengths: list[str]) -> bool:
@@ -151,12 +160,9 @@ class Engine:
 
         probabilities: dict[str, float] = {}
         if self.model is not None:
-            cues = (
-                [i.code for i, _ in found]
-                + [c.code for c, _ in context]
-                + [f"legit:{c.code}" for c, _ in legitimacy]
+            probabilities = self.model.probabilities(
+                features(norm.text, cue_names(found, context, legitimacy))
             )
-            probabilities = self.model.probabilities(features(norm.text, cues))
         p_relevant = probabilities.get(RELEVANCE)
 
         rule_risk, states = self._risk(found, positive, strong, flags, urgent, points, legitimacy, p_relevant)
@@ -166,8 +172,8 @@ class Engine:
             strong=bool(strong),
             danger="danger" in flags,
             cues=bool(found),
-            information=any(c.code == "general_information" for c, _ in legitimacy),
-            lawful=any(c.code != "general_information" for c, _ in legitimacy),
+            information=any(c.code in NOT_AN_INCIDENT for c, _ in legitimacy) and not context,
+            lawful=bool(legitimacy),
         )
         relevant = risk != "low"
         modus = self._modus(found, context, probabilities) if relevant else [NONE]

@@ -144,3 +144,59 @@ def evaluate(records: list[dict[str, Any]], analyze: Any) -> Evaluation:
                 }
             )
     return result
+
+
+def training_rows(engine: Any, records: list[dict[str, Any]]) -> list[Any]:
+    """Model features for each record: normalised words plus the cues the rules find."""
+    from sigap.detection.engine import cue_names
+    from sigap.detection.model import features
+    from sigap.detection.normalise import normalise
+
+    rows = []
+    for record in records:
+        norm = normalise(record["text"])
+        rows.append(features(norm.text, cue_names(*engine.cues(norm))))
+    return rows
+
+
+def train_on(records: list[dict[str, Any]]) -> dict[str, Any]:
+    from sigap.detection.engine import Engine
+    from sigap.detection.model import train
+
+    rows = training_rows(Engine(model=False), records)
+    relevant = [bool(r["relevant"]) for r in records]
+    return train(rows, relevant, [r["modus"] for r in records], [r["risk"] for r in records])
+
+
+def cross_validate(records: list[dict[str, Any]], folds: int = 5, seed: int = 20261128) -> Evaluation:
+    """k-fold: each report is analysed by an engine whose model never saw it (the rules are shared)."""
+    import random
+
+    from sigap.detection.engine import Engine
+    from sigap.detection.model import LinearModel
+
+    order = list(range(len(records)))
+    random.Random(seed).shuffle(order)  # noqa: S311 - a reproducible split, not a secret
+    total = Evaluation()
+    for fold in range(folds):
+        held = [records[i] for i in order[fold::folds]]
+        rest = [records[i] for j, i in enumerate(order) if j % folds != fold]
+        engine = Engine(model=LinearModel.from_artifact(train_on(rest)))
+        part = evaluate(held, engine.analyze)
+        _merge(total, part)
+    return total
+
+
+def _merge(total: Evaluation, part: Evaluation) -> None:
+    total.n += part.n
+    total.relevance.update(part.relevance)
+    for code, counts in part.modus.items():
+        total.modus.setdefault(code, Counter()).update(counts)
+    total.primary_correct += part.primary_correct
+    total.primary_total += part.primary_total
+    total.confusion.update(part.confusion)
+    total.high_total += part.high_total
+    total.high_found += part.high_found
+    total.negatives += part.negatives
+    total.negatives_flagged += part.negatives_flagged
+    total.errors += part.errors

@@ -52,7 +52,10 @@ class LinearModel:
     def load(cls, path: Path = ARTIFACT) -> LinearModel | None:
         if not path.exists():
             return None
-        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls.from_artifact(json.loads(path.read_text(encoding="utf-8")))
+
+    @classmethod
+    def from_artifact(cls, data: dict[str, Any]) -> LinearModel:
         features_ = sorted(data["idf"])
         index = {f: i for i, f in enumerate(features_)}
         labels = sorted(data["weights"])
