@@ -12,6 +12,8 @@ import importlib
 import re
 from typing import Any
 
+import ahocorasick
+
 # The standard library's own regex parser (Python 3.11: re._parser / re._constants), read-only use.
 sre_parse: Any = importlib.import_module("re._parser")
 sre_constants: Any = importlib.import_module("re._constants")
@@ -100,27 +102,22 @@ def trie_regex(words: list[str] | set[str] | frozenset[str]) -> str:
 
 
 class PrefixIndex:
-    """Finds which of many literal prefixes occur in a text, in one regex pass."""
+    """Finds which of many literals occur in a text in one pass (Aho-Corasick, in C)."""
 
-    def __init__(self, prefixes: set[str] | frozenset[str]) -> None:
-        self.prefixes = frozenset(prefixes)
-        self._regex = re.compile("(?=(" + trie_regex(self.prefixes) + "))") if self.prefixes else None
-        # Every prefix found implies the shorter prefixes it starts with.
-        self._closure = {p: frozenset(q for q in self.prefixes if p.startswith(q)) for p in self.prefixes}
+    def __init__(self, literals: set[str] | frozenset[str]) -> None:
+        self.prefixes = frozenset(literals)
+        self._automaton: Any = None
+        if self.prefixes:
+            automaton = ahocorasick.Automaton()
+            for literal in self.prefixes:
+                automaton.add_word(literal, literal)
+            automaton.make_automaton()
+            self._automaton = automaton
 
     def present(self, text: str) -> set[str]:
-        found: set[str] = set()
-        if self._regex is None:
-            return found
-        closure = self._closure
-        for match in self._regex.finditer(text):
-            hit = match.group(1)
-            if hit:
-                found |= closure.get(hit) or self._longest_known(hit)
-        return found
-
-    def _longest_known(self, hit: str) -> frozenset[str]:
-        return frozenset(q for q in self.prefixes if hit.startswith(q))
+        if self._automaton is None:
+            return set()
+        return {literal for _end, literal in self._automaton.iter(text)}
 
 
 def _literal_run(items: list[tuple[Any, Any]], start: int) -> tuple[str, int]:
