@@ -55,7 +55,11 @@ def _human(text: str, analysis: Analysis, out: TextIO) -> None:
 def cmd_analyze(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     from sigap.detection import analyze
 
-    now = datetime.fromisoformat(args.now) if args.now else None
+    try:
+        now = datetime.fromisoformat(args.now) if args.now else None
+    except ValueError:
+        sys.stderr.write(f"--now must be ISO 8601, e.g. 2026-11-28T09:00+07:00, not {args.now!r}\n")
+        return 2
     if args.text is not None:
         _human(args.text, analyze(args.text, now=now), stdout)
         return 0
@@ -68,12 +72,14 @@ def cmd_analyze(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
             text = item["text"]
             if not isinstance(text, str):
                 raise TypeError("text must be a string")
-        except (ValueError, KeyError, TypeError) as exc:
+            record = analyze(text, id=item.get("id"), now=now).to_record()
+            # ASCII escapes keep lone surrogates and any odd character valid JSON; NaN ids are refused.
+            out = json.dumps(record, ensure_ascii=True, allow_nan=False)
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
             bad += 1
-            sys.stderr.write(f"line {line_no}: skipped, {exc.__class__.__name__}: {exc}\n")
+            sys.stderr.write(f"line {line_no}: skipped, {exc.__class__.__name__}: {str(exc)[:200]}\n")
             continue
-        record = analyze(text, id=item.get("id"), now=now).to_record()
-        stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+        stdout.write(out + "\n")
     return 1 if bad else 0
 
 

@@ -343,7 +343,7 @@ def explain(analysis: Analysis, found: list[tuple[Indicator, Hit]], legitimacy: 
         listed = signs[0] if signs else "beberapa tanda"
     modus = MODUS_LABEL.get(analysis.modus[0], analysis.modus[0])
     first = f"Risiko {RISK_LABEL[analysis.risk]}, dugaan {modus}: {listed}."
-    if "departure_within_72h" in analysis.flags:
+    if "departure_within_72h" in analysis.flags and analysis.risk == "critical":
         second = " Keberangkatan dalam 72 jam: segera hubungi PIMPASA piket dan Polres/Satgas TPPO."
     elif "danger" in analysis.flags:
         second = " Ada orang dalam bahaya saat ini: segera hubungi PIMPASA piket dan Polres/Satgas TPPO."

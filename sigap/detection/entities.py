@@ -16,45 +16,37 @@ PHONE_HINT_RE = re.compile(r"\d[\d\s().\-]{6}")  # seven digits or separators in
 ORG_HINT_RE = re.compile(r"\b(?:pt|cv|yayasan|lpk|pjtki|p3mi|ud|koperasi|agensi|agency)\b")
 URL_RE = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']{2,200}|\bwa\.me/\+?\d{6,15}\b|\bt\.me/\w{3,64}\b", re.I)
 ACCOUNT_RE = re.compile(r"(?<![\w.@])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?")
-PHONE_CANDIDATE_RE = re.compile(r"(?<![\w+])(?:\+|00)?\d[\d\s().\-]{6,18}\d(?!\w)")
+PHONE_CANDIDATE_RE = re.compile(r"(?<![\w+])(?:\+|00)?\d[\d\s().\-]{6,40}\d(?!\w)")
+AMOUNT_BEFORE_RE = re.compile(r"(?:(?:rp|idr)\.?|(?:rek|rekening|norek|no\.? rek)\.?(?:\s+[a-z]{2,10})?)\s*$")
+THOUSANDS_RE = re.compile(r"\d{1,3}(?:\.\d{3})+")
+DATE_RE = re.compile(r"\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}")
+_ORG_PREFIXES = r"PT|CV|Yayasan|LPK|PJTKI|P3MI|UD|Koperasi|Agensi|Agency"
 ORG_RE = re.compile(
-    r"\b(?:PT|CV|Yayasan|LPK|PJTKI|P3MI|UD|Koperasi|Agensi|Agency)\.?\s+"
-    r"((?:[A-Z0-9][\w&'.-]{0,30})(?:\s+(?:[A-Z0-9][\w&'.-]{0,30}|dan|&)){0,5})"
+    rf"\b(?:{_ORG_PREFIXES})\.?\s+"
+    rf"((?:[A-Z0-9][\w&'.-]{{0,30}})(?:\s+(?!(?:{_ORG_PREFIXES})\b)(?:[A-Z0-9][\w&'.-]{{0,30}}|dan|&)){{0,5}})"
 )
 ORG_PREFIX_RE = re.compile(r"^(PT|CV|Yayasan|LPK|PJTKI|P3MI|UD|Koperasi|Agensi|Agency)\.?$", re.I)
+# "Rp 18.000.000", "Rp15 jt", "Rp 2,5 jt", "18jt", "1,5 juta", "2 juta 500 ribu", "Rp 3 M".
+NUMBER = r"\d{1,3}(?:[.,]\d{3})+(?![.,]?\d)|\d+(?:[.,]\d{1,2})?"
+UNIT = r"juta|jt|ribu|rb|miliar|milyar|m"
 MONEY_RE = re.compile(
-    r"(?:rp|idr)\.?\s?(\d{1,3}(?:[.,]\d{3})+|\d+)(?:[.,]\d+)?\s?(juta|jt|ribu|rb|miliar|m)?\b"
-    r"|(\d{1,4}(?:[.,]\d{1,3})?)\s?(juta|jt|ribu|rb|miliar)\b"
+    rf"(?P<rp>(?:rp|idr)\.?\s?)?(?P<num>{NUMBER})\s?(?P<unit>{UNIT})?\b"
+    rf"(?:\s(?P<num2>\d{{1,3}})\s?(?P<unit2>ribu|rb)\b)?"
 )
 NUMBER_WORDS = {
-    "satu": 1,
-    "se": 1,
-    "dua": 2,
-    "tiga": 3,
-    "empat": 4,
-    "lima": 5,
-    "enam": 6,
-    "tujuh": 7,
-    "delapan": 8,
-    "sembilan": 9,
-    "sepuluh": 10,
-    "sebelas": 11,
-    "seratus": 100,
-}
+    "satu": 1, "se": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7, "delapan": 8,
+    "sembilan": 9, "sepuluh": 10, "sebelas": 11, "seratus": 100, "setengah": 0.5,
+}  # fmt: skip
 WORD_MONEY_RE = re.compile(
-    r"\b((?:satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|se)(?:\s?(?:puluh|belas))?"
-    r"(?:\s(?:satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan))?)\s?(juta|ratus ribu|ribu)\b",
-    re.I,
+    r"\b((?:satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|seratus|se)"
+    r"(?:\s?(?:puluh|belas|ratus))?(?:\s(?:satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan))?"
+    r"(?:\s(?:setengah))?)\s(juta|ribu|miliar)\b"
 )
 MULTIPLIER = {
-    "juta": 1_000_000,
-    "jt": 1_000_000,
-    "ribu": 1_000,
-    "rb": 1_000,
-    "miliar": 1_000_000_000,
-    "m": 1_000_000,
-    "ratus ribu": 100_000,
-}
+    "juta": 1_000_000, "jt": 1_000_000, "ribu": 1_000, "rb": 1_000, "miliar": 1_000_000_000,
+    "milyar": 1_000_000_000, "m": 1_000_000_000,
+}  # fmt: skip
+
 
 # Countries by Indonesian and English names, common misspellings and well-known cities.
 COUNTRY_NAMES: dict[str, str] = {
@@ -185,13 +177,14 @@ COUNTRY_NAMES: dict[str, str] = {
     "nigeria": "NG",
     "fiji": "FJ",
     "peru": "PE",
+    "arab": "SA",
     "afrika selatan": "ZA",
     "mauritius": "MU",
     "somalia": "SO",
     "rusia": "RU",
 }
 # Words that match a country name but usually mean something else in a report.
-COUNTRY_AMBIGUOUS = {"jordan", "peru", "oman", "korea"}
+COUNTRY_AMBIGUOUS = {"jordan", "peru", "oman", "korea", "arab"}
 
 
 @lru_cache(maxsize=1)
@@ -200,23 +193,46 @@ def _country_re() -> re.Pattern[str]:
 
 
 def _phones(text: str, links: list[str]) -> list[str]:
-    found: list[str] = []
+    """Phone numbers in E.164, deduplicated, in order of appearance (wa.me links included)."""
+    found: list[tuple[int, str]] = []
     for link in links:
         lowered = link.lower()
         if "wa.me/" in lowered:
             digits = re.sub(r"\D", "", lowered.split("wa.me/", 1)[1])
-            _add_phone(found, "+" + digits)
+            found.extend((text.find(link), e) for e in _e164("+" + digits))
     for match in PHONE_CANDIDATE_RE.finditer(text):
         raw = match.group()
-        digits = re.sub(r"\D", "", raw)
-        if len(digits) < 8 or len(digits) > 15:
-            continue
-        if raw.startswith("00"):
-            raw = "+" + raw[2:]
-        elif digits.startswith("62") and not raw.startswith("+"):
-            raw = "+" + digits
-        _add_phone(found, raw)
-    return found
+        before = text[max(0, match.start() - 20) : match.start()].lower()
+        if AMOUNT_BEFORE_RE.search(before) or THOUSANDS_RE.fullmatch(raw.strip()) or DATE_RE.match(raw):
+            continue  # "Rp 21.500.000", "rek 2171234567", "21-05-2024 08:00" are not phones
+        for piece in _split_run(raw):
+            found.extend((match.start(), e) for e in _e164(piece))
+    ordered: list[str] = []
+    for _position, number in sorted(found, key=lambda item: item[0]):
+        if number not in ordered:
+            ordered.append(number)
+    return ordered
+
+
+def _split_run(raw: str) -> list[str]:
+    """Two numbers written one after the other ("0812 3456 7890 0813 9876 5432") come apart."""
+    digits = re.sub(r"\D", "", raw)
+    if len(digits) <= 15:
+        return [raw]
+    return [p for p in re.split(r"(?=\b(?:\+62|62|08)\d)", raw) if re.sub(r"\D", "", p)]
+
+
+def _e164(raw: str) -> list[str]:
+    digits = re.sub(r"\D", "", raw)
+    if len(digits) < 8 or len(digits) > 15:
+        return []
+    if raw.lstrip().startswith("00"):
+        raw = "+" + raw.lstrip()[2:]
+    elif digits.startswith("62") and not raw.lstrip().startswith("+"):
+        raw = "+" + digits
+    out: list[str] = []
+    _add_phone(out, raw)
+    return out
 
 
 def _add_phone(found: list[str], raw: str) -> None:
@@ -231,64 +247,59 @@ def _add_phone(found: list[str], raw: str) -> None:
         found.append(e164)
 
 
+def _parse_number(text: str) -> float:
+    """ "18.000.000" and "18,000,000" are thousands; "2,5" and "2.5" are decimals."""
+    if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", text):
+        return float(re.sub(r"[.,]", "", text))
+    return float(text.replace(",", "."))
+
+
 def _money(norm: Normalised) -> list[int]:
+    """Rupiah amounts in order of appearance. A bare number counts only with "rp"/"idr" or a unit."""
+    text = norm.text
+    found: list[tuple[int, int]] = []
+    for match in MONEY_RE.finditer(text):
+        if match.start() and text[match.start() - 1].isalnum():
+            continue  # "grip 5", "12345 juta" inside a token: not an amount
+        unit = match.group("unit")
+        if not match.group("rp") and not unit:
+            continue
+        if unit == "m" and not match.group("rp"):
+            continue  # "5 m" is metres unless written as rupiah
+        value = _parse_number(match.group("num")) * (MULTIPLIER[unit] if unit else 1)
+        if match.group("num2") and unit in ("juta", "jt"):
+            value += int(match.group("num2")) * 1_000  # "2 juta 500 ribu"
+        found.append((match.start(), round(value)))
+    if "juta" in text or "ribu" in text or "miliar" in text:
+        for match in WORD_MONEY_RE.finditer(text):
+            value = _number_words(match.group(1))
+            if value:
+                found.append((match.start(), round(value * MULTIPLIER[match.group(2)])))
     amounts: list[int] = []
-    for match in MONEY_RE.finditer(norm.text):
-        if match.start() and norm.text[match.start() - 1].isalnum():
-            continue  # "grip 5", "12345 juta" in the middle of a token: not an amount
-        number, unit = (
-            (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
-        )
-        unit = (unit or "").lower()
-        if unit and unit in MULTIPLIER:
-            value = (
-                float(number.replace(".", "").replace(",", "."))
-                if "," in number and "." not in number
-                else None
-            )
-            if value is None:
-                # "1.5 juta" (decimal) vs "1.500.000" (thousands): thousands groups have 3 digits.
-                parts = re.split(r"[.,]", number)
-                value = (
-                    float(number.replace(",", "."))
-                    if len(parts) == 2 and len(parts[1]) != 3
-                    else float("".join(parts))
-                )
-            amount = round(value * MULTIPLIER[unit])
-        else:
-            amount = (
-                int(re.sub(r"[.,]", "", number)) if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+|\d+", number) else 0
-            )
+    for _position, amount in sorted(found):
         if 0 < amount < 10**13 and amount not in amounts:
             amounts.append(amount)
-    if "juta" not in norm.text and "ribu" not in norm.text:
-        return amounts
-    for match in WORD_MONEY_RE.finditer(norm.text):
-        value = _number_words(match.group(1))
-        if value:
-            amount = value * MULTIPLIER[match.group(2).lower()]
-            if amount not in amounts:
-                amounts.append(amount)
     return amounts
 
 
-def _number_words(phrase: str) -> int:
-    words = (
-        phrase.lower().replace("se", "se ", 1).split()
-        if phrase.lower().startswith("se")
-        else phrase.lower().split()
-    )
-    total, current = 0, 0
+def _number_words(phrase: str) -> float:
+    """ "dua puluh" → 20, "tiga ratus" → 300, "satu setengah" → 1.5, "seratus" → 100."""
+    words = phrase.lower().split()
+    if words and words[0].startswith("se") and words[0] not in NUMBER_WORDS:
+        return 0
+    current: float = 0
     for word in words:
-        if word in ("puluh",):
+        if word == "puluh":
             current = (current or 1) * 10
         elif word == "belas":
             current = (current or 1) + 10
+        elif word == "ratus":
+            current = (current or 1) * 100
         elif word in NUMBER_WORDS:
-            current += NUMBER_WORDS[word] if word != "se" else 1
+            current += NUMBER_WORDS[word]
         else:
             return 0
-    return total + current
+    return current
 
 
 def _organisations(text: str) -> list[str]:
@@ -304,6 +315,8 @@ def _organisations(text: str) -> list[str]:
             name_words.append(cleaned)
             if cleaned != word:
                 break
+        while name_words and name_words[-1].lower() in ("dan", "&"):
+            name_words.pop()
         if not name_words:
             continue
         name = f"{prefix.upper() if len(prefix) <= 5 else prefix.capitalize()} {' '.join(name_words)}"
@@ -317,6 +330,8 @@ def extract(norm: Normalised) -> Entities:
     countries: list[str] = []
     for match in _country_re().finditer(norm.text):
         name = match.group(1)
+        if norm.text[max(0, match.start() - 8) : match.start()].endswith("bahasa "):
+            continue  # "bisa bahasa Inggris" names a language, not a destination
         if name in COUNTRY_AMBIGUOUS and not re.search(
             r"\b(?:ke|di|dari|negara|asal)\s+$", norm.text[: match.start()]
         ):

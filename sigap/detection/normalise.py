@@ -24,6 +24,8 @@ TOKEN_RE = re.compile(r"[^\W_]+|\s+|.", re.UNICODE | re.DOTALL)
 ELONGATION_RE = re.compile(r"([a-z])\1{2,}")
 LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g"})
 LEET_INNER_RE = re.compile(r"[a-z][0-9][a-z]|^[a-z]+[0-9]+[a-z]+$")
+# Letter-digit words that are names, not leetspeak: agencies, and rupiah written without a space.
+LEET_PROTECTED_RE = re.compile(r"^(?:b?p[23]mi|kp2mi|bp2mi|siskop2mi|p4mi|rp\d.*|idr\d.*|.*\d\d.*)$")
 ELONGATION_CHECK_RE = re.compile(r"([a-z])\1\1")
 
 
@@ -62,6 +64,8 @@ def _normalise_ascii(text: str) -> Normalised:
         if kind == "elong":
             replacement = SLANG.get(ELONGATION_RE.sub(r"\1", word), ELONGATION_RE.sub(r"\1", word))
         elif kind == "leet":
+            if LEET_PROTECTED_RE.match(word):
+                continue
             translated = word.translate(LEET)
             replacement = SLANG.get(translated, translated)
         elif kind == "slang":
@@ -146,7 +150,34 @@ def normalise(text: str) -> Normalised:
     return _normalise_unicode(text)
 
 
+FORMAT_CHARS_RE = re.compile("[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
+
+
 def _normalise_unicode(text: str) -> Normalised:
+    if FORMAT_CHARS_RE.search(text):
+        return _without_format_chars(text)
+    return _tokenise_unicode(text)
+
+
+def _without_format_chars(text: str) -> Normalised:
+    """Zero-width spaces and soft hyphens inside words hide them ("dise\u200bkap"): normalise the text
+    without them, then map positions back through the removed characters."""
+    kept = [i for i, ch in enumerate(text) if not FORMAT_CHARS_RE.match(ch)]
+    inner = _tokenise_unicode("".join(text[i] for i in kept))
+    kept.append(len(text))
+    segments: list[tuple[int, int, int, bool]] = []
+    for norm_start, orig_start, orig_end, identity in inner.segments:
+        if identity:  # character for character, each through its own original position
+            segments.extend(
+                (norm_start + k, kept[orig_start + k], kept[orig_start + k] + 1, True)
+                for k in range(orig_end - orig_start)
+            )
+        else:
+            segments.append((norm_start, kept[orig_start], kept[orig_end - 1] + 1, False))
+    return Normalised(text, inner.text, tuple(segments))
+
+
+def _tokenise_unicode(text: str) -> Normalised:
     out: list[str] = []
     segments: list[tuple[int, int, int, bool]] = []
     length = 0

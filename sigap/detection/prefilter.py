@@ -27,6 +27,8 @@ def _element(op: Any, arg: Any) -> set[str] | None:
     if op is sre_constants.LITERAL:
         return {chr(arg)}
     if op is sre_constants.SUBPATTERN:
+        if arg[0] is not None:
+            return None  # a capturing group: keep it simple and sound, no literals from it
         return _prefixes(list(arg[-1]))
     if op is sre_constants.BRANCH:
         found: set[str] = set()
@@ -60,6 +62,11 @@ def _prefixes(items: list[tuple[Any, Any]]) -> set[str] | None:
             break
     current.discard("")
     return current or None
+
+
+def _has_flags(pattern: str) -> bool:
+    """Inline flags (?i) etc. change what a literal means; such patterns get no prefilter."""
+    return bool(re.search(r"\(\?[aiLmsux]+[):]", pattern))
 
 
 def literal_prefixes(pattern: str) -> frozenset[str] | None:
@@ -134,6 +141,8 @@ def required_groups(pattern: str, min_length: int = 3) -> tuple[frozenset[str], 
     Each top-level element that must match (a run of literal characters, or a group of
     alternatives with literal starts) gives one group. Optional and repeated elements give none.
     """
+    if _has_flags(pattern):
+        return ()
     try:
         items = list(sre_parse.parse(pattern))
     except re.error:

@@ -1,15 +1,15 @@
-"""Dates relative to the report time ("besok", "lusa", "tgl 20", "3 hari lagi") and urgency:
-a departure within about 72 hours."""
+"""Dates relative to the report time ("besok", "lusa", "tgl 20", "30 Juni", "3 hari lagi") and
+urgency: a departure within about 72 hours."""
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date, datetime, timedelta
 
 from sigap.detection.normalise import Normalised
 
 DAY_WORDS = {
-    "sekarang": 0,
     "hari ini": 0,
     "malam ini": 0,
     "nanti malam": 0,
@@ -26,18 +26,46 @@ DAY_WORDS = {
     "tahun depan": 365,
 }
 WEEKDAYS = {"senin": 0, "selasa": 1, "rabu": 2, "kamis": 3, "jumat": 4, "jum'at": 4, "sabtu": 5, "minggu": 6}
+MONTHS = {
+    "januari": 1, "jan": 1, "februari": 2, "feb": 2, "pebruari": 2, "maret": 3, "mar": 3,
+    "april": 4, "apr": 4,
+    "mei": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7, "agustus": 8, "agu": 8, "agt": 8, "september": 9,
+    "sep": 9, "sept": 9, "oktober": 10, "okt": 10, "november": 11, "nov": 11, "nopember": 11, "desember": 12,
+    "des": 12,
+}  # fmt: skip
+_MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
 TIME_RE = re.compile(
-    r"\b(?P<word>hari ini|malam ini|nanti malam|sore ini|pagi ini|siang ini|besok pagi|besok malam|besok|lusa"
-    r"|minggu depan|bulan depan|tahun depan|sekarang)\b"
+    r"\b(?P<word>hari ini|malam ini|nanti malam|sore ini|pagi ini|siang ini|tengah malam ini|besok pagi"
+    r"|besok malam|besok|lusa|minggu depan|bulan depan|tahun depan)\b"
     r"|\b(?P<n>[1-9]|1[0-4]) hari (?:lagi|ke depan)\b"
-    r"|\b(?:tanggal|tgl\.?) ?(?P<day>[1-9]|[12][0-9]|3[01])\b"
+    r"|\b(?:tanggal |tgl\.? ?)?(?P<day>[1-9]|[12][0-9]|3[01])(?: ?/ ?(?P<mnum>1[0-2]|0?[1-9])\b| (?P<mname>"
+    + _MONTH_NAMES
+    + r")\b)"
+    r"|\b(?:tanggal|tgl\.?) ?(?P<dayonly>[1-9]|[12][0-9]|3[01])\b(?! ?(?:/|bulan|tahun|hari))"
     r"|\b(?P<weekday>senin|selasa|rabu|kamis|jumat|jum'at|sabtu|minggu) (?:ini|besok|depan)\b"
 )
 DEPARTURE_RE = re.compile(
-    r"\b(?:berangkat|diberangkatkan|keberangkatan|terbang|dijemput|jemput|menyeberang|naik kapal|naik pesawat"
-    r"|take off|flight|pesawat|dibawa|pergi|jalan|dikirim|penerbangan|brangkat)\b"
+    r"\b(?:berangkat|diberangkatkan|keberangkatan|terbang|dijemput|menyeberang|naik kapal|naik pesawat"
+    r"|take off|flight|pesawat|dibawa|pergi|dikirim|penerbangan|brangkat)\b"
 )
+# A departure already made is not an imminent one.
+PAST_RE = re.compile(r"\b(?:lalu|yang lalu|sudah berangkat|telah berangkat|sudah pergi|kemarin|tadi)\b")
 WINDOW = 60
+
+
+def _next_occurrence(today: date, day: int, month: int | None) -> date | None:
+    """The first date on or after today with this day (and month, if given)."""
+    for offset in range(13):
+        year, mon = divmod(today.month - 1 + offset, 12)
+        year, mon = today.year + year, mon + 1
+        if month is not None and mon != month:
+            continue
+        if day > calendar.monthrange(year, mon)[1]:
+            continue
+        candidate = date(year, mon, day)
+        if candidate >= today:
+            return candidate
+    return None
 
 
 def days_until(match: re.Match[str], today: date) -> int | None:
@@ -45,21 +73,23 @@ def days_until(match: re.Match[str], today: date) -> int | None:
         return DAY_WORDS[match.group("word")]
     if match.group("n"):
         return int(match.group("n"))
-    if match.group("day"):
-        day = int(match.group("day"))
-        if day >= today.day:
-            return day - today.day
-        # Next month: the number of days to that day of the next month (approximate to 30 days).
-        return day + 30 - today.day
+    day_text = match.group("day") or match.group("dayonly")
+    if day_text:
+        month_text = match.group("mnum") or match.group("mname")
+        month = None
+        if month_text:
+            month = int(month_text) if month_text.isdigit() else MONTHS[month_text]
+        target = _next_occurrence(today, int(day_text), month)
+        return (target - today).days if target else None
     if match.group("weekday"):
-        target = WEEKDAYS[match.group("weekday")]
-        delta = (target - today.weekday()) % 7
+        target_day = WEEKDAYS[match.group("weekday")]
+        delta = (target_day - today.weekday()) % 7
         return delta + (7 if match.group(0).endswith("depan") else 0)
     return None
 
 
 def soonest_departure(norm: Normalised, now: datetime | None) -> tuple[int, int, int] | None:
-    """(days, start, end) of the nearest departure time expression, in normalised coordinates."""
+    """(days, start, end) of the nearest upcoming departure, in normalised coordinates."""
     # Reports are written in local (WIB/WITA/WIT) time; without a report time, today's local date.
     today = (now or datetime.now().astimezone()).date()
     best: tuple[int, int, int] | None = None
@@ -69,7 +99,7 @@ def soonest_departure(norm: Normalised, now: datetime | None) -> tuple[int, int,
         if days is None:
             continue
         lo, hi = max(0, match.start() - WINDOW), min(len(text), match.end() + WINDOW)
-        if not DEPARTURE_RE.search(text, lo, hi):
+        if not DEPARTURE_RE.search(text, lo, hi) or PAST_RE.search(text, lo, hi):
             continue
         if best is None or days < best[0]:
             best = (days, match.start(), match.end())
