@@ -98,11 +98,18 @@ class Engine:
         """
         text = norm.text
         present = self._index.present(text)
-        candidates = set(self._always)
+        reached: set[tuple[int, int, int]] = set()
+        by_literal = self._by_literal
         for literal in present:
-            for key in self._by_literal.get(literal, ()):
-                if all(not group.isdisjoint(present) for group in self._required[key]):
-                    candidates.add(key)
+            reached.update(by_literal.get(literal, ()))
+        required = self._required
+        candidates = set(self._always)
+        for key in reached:
+            for group in required[key]:
+                if group.isdisjoint(present):
+                    break
+            else:
+                candidates.add(key)
         results: tuple[list[Any], list[Any], list[Any]] = ([], [], [])
         done: set[tuple[int, int]] = set()
         kinds = ("", "context", "legitimacy")
