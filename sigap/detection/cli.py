@@ -84,15 +84,16 @@ def cmd_analyze(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
 
 
 def cmd_train(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
-    from sigap.detection.evaluation import load_split, train_on
+    from sigap.detection.evaluation import load_split, train_on, training_splits
     from sigap.detection.model import save
 
     started = time.perf_counter()
-    records = [r for split in args.splits for r in load_split(split)]
+    splits = args.splits or training_splits()
+    records = [r for split in splits for r in load_split(split)]
     artifact = train_on(records)
     save(artifact)
     stdout.write(
-        f"trained {artifact['version']} on {len(records)} reports ({', '.join(args.splits)}) "
+        f"trained {artifact['version']} on {len(records)} reports ({', '.join(splits)}) "
         f"in {time.perf_counter() - started:.1f} s\n"
     )
     return 0
@@ -100,12 +101,13 @@ def cmd_train(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
 
 def cmd_evaluate(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     from sigap.detection import analyze
-    from sigap.detection.evaluation import cross_validate, evaluate, load_split
+    from sigap.detection.evaluation import cross_validate, evaluate, load_split, training_splits
 
     if args.cv:
-        records = [r for split in ("train", "dev") for r in load_split(split)]
+        splits = training_splits()
+        records = [r for split in splits for r in load_split(split)]
         result = cross_validate(records, folds=args.cv)
-        stdout.write(f"{args.cv}-fold cross-validation over train + dev\n" + result.report() + "\n")
+        stdout.write(f"{args.cv}-fold cross-validation over {' + '.join(splits)}\n" + result.report() + "\n")
     else:
         result = evaluate(load_split(args.split), analyze)
         stdout.write(f"split: {args.split}\n" + result.report() + "\n")
@@ -122,7 +124,7 @@ def main(argv: list[str], stdin: TextIO | None = None, stdout: TextIO | None = N
     p.add_argument("--text", help="analyse this text and print a readable result")
     p.add_argument("--now", help="report time (ISO 8601) for relative dates; default: now")
     p = sub.add_parser("train", help="fit the modus model on the corpus and write data/model.json")
-    p.add_argument("--splits", nargs="+", default=["train", "dev"])
+    p.add_argument("--splits", nargs="+", help="default: train, train_b (if present) and dev")
     p = sub.add_parser("evaluate", help="precision/recall per modus and the risk confusion on a split")
     p.add_argument("--split", default="test", help="train, dev, test, holdout, or a .jsonl path")
     p.add_argument("--errors", action="store_true", help="also print the misclassified reports")

@@ -21,6 +21,14 @@ def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
                 yield json.loads(line)
 
 
+#: The splits the model learns from (those present); test and holdout are never among them.
+TRAINING_SPLITS = ("train", "train_b", "dev")
+
+
+def training_splits() -> list[str]:
+    return [name for name in TRAINING_SPLITS if (CORPUS / f"{name}.jsonl").exists()]
+
+
 def load_split(name: str) -> list[dict[str, Any]]:
     path = Path(name) if name.endswith(".jsonl") else CORPUS / f"{name}.jsonl"
     return list(read_jsonl(path))

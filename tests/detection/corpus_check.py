@@ -13,12 +13,15 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parents[2] / "sigap" / "detection" / "corpus"
-SPLITS = ("train", "dev", "test", "holdout")
+SPLITS = tuple(
+    name for name in ("train", "train_b", "dev", "test", "holdout") if (HERE / f"{name}.jsonl").exists()
+)
 from sigap.detection.types import MODUS_CODES  # noqa: E402 - the TAXONOMY.md contract
 
 RISKS = ("low", "medium", "high", "critical")
 REPORTERS = {"warga", "guru", "perangkat_desa", "babinsa", "bhabinkamtibmas", "pimpasa", "keluarga", "korban"}
 FIELDS = ["id", "text", "relevant", "modus", "risk", "reporter"]
+ID_PREFIX = {"train_b": "trb"}
 SHINGLE = 60  # no two texts may share a substring this long (after lower-casing, spaces collapsed)
 
 
@@ -55,7 +58,8 @@ def problems(data: dict[str, list[dict]]) -> list[str]:
                 out.append(f"{where}: fields {list(r)} != {FIELDS}")
                 continue
             rid = r["id"]
-            if not re.fullmatch(rf"{split}-\d{{4}}", rid):
+            prefix = ID_PREFIX.get(split, split)
+            if not re.fullmatch(rf"{prefix}-\d{{4}}", rid):
                 out.append(f"{where}: bad id {rid!r}")
             if rid in ids:
                 out.append(f"{where}: duplicate id {rid}")
