@@ -29,10 +29,11 @@ ORG_PREFIX_RE = re.compile(r"^(PT|CV|Yayasan|LPK|PJTKI|P3MI|UD|Koperasi|Agensi|A
 # "Rp 18.000.000", "Rp15 jt", "Rp 2,5 jt", "18jt", "1,5 juta", "2 juta 500 ribu", "Rp 3 M".
 NUMBER = r"\d{1,3}(?:[.,]\d{3})+(?![.,]?\d)|\d+(?:[.,]\d{1,2})?"
 UNIT = r"juta|jt|ribu|rb|miliar|milyar|m"
+# Starts with a digit, so re can skip quickly to candidates; "rp"/"idr" before it is read separately.
 MONEY_RE = re.compile(
-    rf"(?P<rp>(?:rp|idr)\.?\s?)?(?P<num>{NUMBER})\s?(?P<unit>{UNIT})?\b"
-    rf"(?:\s(?P<num2>\d{{1,3}})\s?(?P<unit2>ribu|rb)\b)?"
+    rf"(?<![0-9.,])(?P<num>{NUMBER})\s?(?P<unit>{UNIT})?\b(?:\s(?P<num2>\d{{1,3}})\s?(?P<unit2>ribu|rb)\b)?"
 )
+RP_BEFORE_RE = re.compile(r"(?:^|[^a-z])(?:rp|idr)\.?\s?$")
 NUMBER_WORDS = {
     "satu": 1, "se": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7, "delapan": 8,
     "sembilan": 9, "sepuluh": 10, "sebelas": 11, "seratus": 100, "setengah": 0.5,
@@ -259,12 +260,13 @@ def _money(norm: Normalised) -> list[int]:
     text = norm.text
     found: list[tuple[int, int]] = []
     for match in MONEY_RE.finditer(text):
-        if match.start() and text[match.start() - 1].isalnum():
-            continue  # "grip 5", "12345 juta" inside a token: not an amount
+        rupiah = bool(RP_BEFORE_RE.search(text, max(0, match.start() - 5), match.start()))
+        if match.start() and text[match.start() - 1].isalpha() and not rupiah:
+            continue  # "grip5", "abc12 juta" inside a token: not an amount
         unit = match.group("unit")
-        if not match.group("rp") and not unit:
+        if not rupiah and not unit:
             continue
-        if unit == "m" and not match.group("rp"):
+        if unit == "m" and not rupiah:
             continue  # "5 m" is metres unless written as rupiah
         value = _parse_number(match.group("num")) * (MULTIPLIER[unit] if unit else 1)
         if match.group("num2") and unit in ("juta", "jt"):
