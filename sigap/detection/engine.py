@@ -19,6 +19,8 @@ STRENGTH_POINTS = {"strong": 3.0, "medium": 2.0, "weak": 1.0}
 RECRUITMENT = ("deceptive_recruitment", "coercive_recruitment", "recruitment_abuse_of_vulnerability")
 DESTINATION = ("coercion_at_destination", "abuse_of_vulnerability_at_destination")
 RISK_LEVELS = ("low", "medium", "high", "critical")
+AGE_CODES = frozenset({"minor_involved", "minor_age_stated"})
+CHILD_HARM_CODES = frozenset({"child_taken_for_work", "baby_or_child_sale"})
 RELEVANCE_THRESHOLD = 0.5  # the model's P(relevant) above which a report counts as relevant
 #: Legitimacy cues saying the text is about something else: a question, the news, an ordinary fraud.
 NOT_AN_INCIDENT = frozenset({"general_information", "ordinary_fraud"})
@@ -174,7 +176,7 @@ class Engine:
             )
         p_relevant = probabilities.get(RELEVANCE)
 
-        rule_risk, states = self._risk(found, positive, strong, flags, urgent, points, legitimacy, p_relevant)
+        rule_risk, states = self._risk(found, positive, strong, flags, urgent, points, legitimacy)
         risk = self._combine(
             rule_risk,
             probabilities,
@@ -219,8 +221,8 @@ class Engine:
         urgent: bool,
         points: float,
         legitimacy: list[Any],
-        p_relevant: float | None,
     ) -> tuple[str, list[str]]:
+        """The risk the rules alone give, and the states behind it (ILO/EC Delphi logic)."""
         states: list[str] = []
         recruitment = bool(positive & set(RECRUITMENT))
         destination = bool(positive & set(DESTINATION))
@@ -232,21 +234,12 @@ class Engine:
         if "smuggling" in positive:
             states.append("tppm_indicated")
         minor = "minor" in flags
-        exploit_codes = {
-            i.code for i, _ in found if i.dimension in DESTINATION or i.dimension == "exploitative_conditions"
-        }
-        child_harm = minor and (
-            bool(exploit_codes)
-            or any(i.code in {"child_taken_for_work", "baby_or_child_sale"} for i in strong)
-        )
-        serious = recruitment or destination or exploitation or "smuggling" in positive or len(strong) >= 1
+        exploited = any(i.dimension in (*DESTINATION, "exploitative_conditions") for i, _ in found)
+        child_harm = minor and (exploited or any(i.code in CHILD_HARM_CODES for i in strong))
+        serious = recruitment or exploitation or "smuggling" in positive or bool(strong)
 
-        if (
-            not found
-            or all(i.dimension == "vulnerability" and i.code == "minor_involved" for i, _ in found)
-            or all(i.code in ("minor_involved", "minor_age_stated") for i, _ in found)
-        ):
-            # An age or a school named with nothing else is context, not a sign.
+        if all(i.code in AGE_CODES for i, _ in found):
+            # Nothing found, or only an age or a school named: context, not a sign.
             risk = "low"
         elif "danger" in flags or child_harm or (urgent and (serious or points >= 4)):
             risk = "critical"
