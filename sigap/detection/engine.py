@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from datetime import datetime
 from typing import Any, cast
@@ -10,7 +11,7 @@ from sigap.detection.catalogue import Catalogue, Indicator, load_catalogue
 from sigap.detection.entities import extract
 from sigap.detection.model import RELEVANCE, LinearModel, features
 from sigap.detection.normalise import Normalised, normalise
-from sigap.detection.prefilter import PrefixIndex
+from sigap.detection.prefilter import PrefixIndex, literal_prefixes
 from sigap.detection.timing import soonest_departure, within_hours
 from sigap.detection.types import MODUS_CODES, NONE, Analysis, Hit
 
@@ -87,12 +88,32 @@ class Engine:
                         by_literal[literal].append(key)
         self._by_literal = dict(by_literal)
         self._always = tuple(always)
+        # Where a pattern must begin with one of a few literals, it is tried only where they occur.
+        self._starts: dict[tuple[int, int, int], frozenset[str] | None] = {
+            (g, c, k): literal_prefixes(pattern.pattern)
+            for g, members in enumerate(self._groups)
+            for c, member in enumerate(members)
+            for k, pattern in enumerate(cast(Any, member).patterns)
+        }
         literals = {lit for req in self._required.values() for options in req for lit in options}
+        literals |= {lit for starts in self._starts.values() if starts for lit in starts}
         self._index = PrefixIndex(frozenset(literals))
 
     # -- cues ---------------------------------------------------------------------------------
     def _negated(self, norm: Normalised, start: int) -> bool:
         return bool(self.catalogue.negation.search(norm.text, max(0, start - 24), start))
+
+    @staticmethod
+    def _matches_at(pattern: re.Pattern[str], text: str, positions: list[int]) -> Any:
+        """What ``pattern.finditer(text)`` yields, trying only the positions where a match can start."""
+        resume = 0
+        for position in positions:
+            if position < resume:
+                continue
+            match = pattern.match(text, position)
+            if match is not None:
+                yield match
+                resume = max(match.end(), position + 1)
 
     def cues(self, norm: Normalised) -> tuple[list[tuple[Indicator, Hit]], list[Any], list[Any]]:
         """Indicators, context cues and legitimacy cues found in a normalised text.
@@ -101,7 +122,8 @@ class Engine:
         cue the first pattern that matches (and, for a negatable indicator, is not negated) counts.
         """
         text = norm.text
-        present = self._index.present(text)
+        occurrences = self._index.occurrences(text)
+        present = occurrences.keys()
         reached: set[tuple[int, int, int]] = set()
         by_literal = self._by_literal
         for literal in present:
@@ -122,25 +144,27 @@ class Engine:
                 continue
             cue = self._groups[g][c]
             pattern = cue.patterns[k]
-            match = None
-            if g == 0:
-                for candidate in pattern.finditer(text):
-                    if candidate.end() > candidate.start() and not (
-                        cue.negatable and self._negated(norm, candidate.start())
-                    ):
-                        match = candidate
-                        break
+            starts = self._starts[(g, c, k)]
+            if starts is None:
+                matches: Any = pattern.finditer(text)
             else:
-                match = pattern.search(text)
-                if match is not None and match.end() == match.start():
-                    match = None
-                # "ngaku P3MI resmi": a claimed legitimacy is no legitimacy.
-                if (
-                    match is not None
-                    and g == 2
-                    and self.catalogue.doubt.search(text, max(0, match.start() - 32), match.start())
-                ):
-                    match = None
+                positions = sorted({p for lit in starts for p in occurrences.get(lit, ())})
+                matches = self._matches_at(pattern, text, positions)
+            match = None
+            for candidate in matches:
+                if candidate.end() == candidate.start():
+                    continue
+                if g == 0 and cue.negatable and self._negated(norm, candidate.start()):
+                    continue
+                match = candidate
+                break
+            # "ngaku P3MI resmi": a claimed legitimacy is no legitimacy.
+            if (
+                match is not None
+                and g == 2
+                and self.catalogue.doubt.search(text, max(0, match.start() - 32), match.start())
+            ):
+                match = None
             if match is None:
                 continue
             done.add((g, c))

@@ -126,6 +126,14 @@ class PrefixIndex:
             return set()
         return {literal for _end, literal in self._automaton.iter(text)}
 
+    def occurrences(self, text: str) -> dict[str, list[int]]:
+        """Where each literal occurs: literal -> start positions, ascending."""
+        found: dict[str, list[int]] = {}
+        if self._automaton is not None:
+            for end, literal in self._automaton.iter(text):
+                found.setdefault(literal, []).append(end - len(literal) + 1)
+        return found
+
 
 def _literal_run(items: list[tuple[Any, Any]], start: int) -> tuple[str, int]:
     text, index = "", start
