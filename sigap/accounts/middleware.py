@@ -21,10 +21,11 @@ def owes_second_factor(user: Any) -> bool:
     officers do even before enrolling wherever SIGAP_REQUIRE_2FA is on (they enrol first)."""
     from sigap.accounts.selectors import user_confirmed_totp
 
-    return user_confirmed_totp(user=user) is not None or _policy_requires(user)
+    return user_confirmed_totp(user=user) is not None or policy_requires_2fa(user)
 
 
-def _policy_requires(user: Any) -> bool:
+def policy_requires_2fa(user: Any) -> bool:
+    """Officers must use a second factor wherever SIGAP_REQUIRE_2FA is on (always in production)."""
     return bool(settings.SIGAP_REQUIRE_2FA) and bool(getattr(user, "is_officer", False))
 
 
@@ -37,7 +38,7 @@ def needs_second_factor(request: HttpRequest) -> bool:
     user = request.user
     if not user.is_authenticated or user.is_verified():  # type: ignore[attr-defined]
         return False
-    return bool(request.session.get(PENDING_KEY, False)) or _policy_requires(user)
+    return bool(request.session.get(PENDING_KEY, False)) or policy_requires_2fa(user)
 
 
 class TwoFactorEnforcementMiddleware:

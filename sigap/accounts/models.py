@@ -18,12 +18,8 @@ class UserQuerySet(RestrictedQuerySet["User"]):
     pass
 
 
-class SigapUserManager(UserManager["User"]):
-    def get_queryset(self) -> UserQuerySet:
-        return UserQuerySet(self.model, using=self._db)
-
-    def restrict(self, user: object, action: str = "view") -> models.QuerySet[User]:
-        return self.get_queryset().restrict(user, action)
+class SigapUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
+    """UserManager (create_user …) with the queryset's methods, ``restrict`` among them."""
 
 
 class User(AbstractUser):

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from sigap.accounts.forms import EnrolmentForm, LoginForm, TokenForm
-from sigap.accounts.middleware import PENDING_KEY, owes_second_factor
+from sigap.accounts.middleware import PENDING_KEY, owes_second_factor, policy_requires_2fa
 from sigap.accounts.roles import Role
 from sigap.accounts.selectors import user_confirmed_totp, user_get, user_list
 from sigap.accounts.services import (
@@ -106,7 +106,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         return render(request, "accounts/two_factor.html", context)
     # Where 2FA is enforced, a half-signed-in officer enrols only with the administrator's one-time
     # code: a stolen password alone must not be enough to bind the thief's phone to the account.
-    needs_code = bool(settings.SIGAP_REQUIRE_2FA) and user.is_officer and not user.is_verified()
+    needs_code = policy_requires_2fa(user) and not user.is_verified()
     if needs_code:
         form = EnrolmentForm(request.POST or None)
         context["form"] = form

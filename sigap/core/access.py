@@ -16,8 +16,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
 
-from sigap.core.territory import NOTHING
-
 
 class Reach(enum.Enum):
     """How far a role's right over a kind of object extends."""
@@ -49,13 +47,6 @@ def require_reach(user: Any, model: type[models.Model], action: str = AccessActi
     """Refuse (403) a whole section the user's role has no reach in at all."""
     if reach_of(user, model, action) is None:
         raise PermissionDenied
-
-
-def access_q(user: Any, model: type[models.Model], action: str) -> Q:
-    reach = reach_of(user, model, action)
-    if reach is None:
-        return NOTHING
-    return _reach_q(user, model, reach)
 
 
 def _reach_q(user: Any, model: type[models.Model], reach: Reach) -> Q:

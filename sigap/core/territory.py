@@ -56,7 +56,3 @@ def overlaps_q(field: str, codes: Iterable[str]) -> Q:
     if ancestors:
         q |= Q(**{f"{field}__in": sorted(ancestors)})
     return q
-
-
-def code_within(code: str, scope: str) -> bool:
-    return code == scope or code.startswith(scope + ".")

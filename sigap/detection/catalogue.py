@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from sigap.detection.prefilter import required_groups
@@ -48,7 +48,6 @@ class Catalogue:
     legitimacy: tuple[Cue, ...]
     negation: re.Pattern[str]
     doubt: re.Pattern[str] = re.compile(r"(?!)")
-    by_code: dict[str, Indicator] = field(default_factory=dict)
 
 
 def _compile(code: str, patterns: list[str]) -> tuple[re.Pattern[str], ...]:
@@ -139,5 +138,4 @@ def load_catalogue(path: Path = DEFAULT_PATH) -> Catalogue:
         context=context,
         legitimacy=legitimacy,
         negation=negation,
-        by_code={i.code: i for i in indicators},
     )

@@ -121,11 +121,6 @@ class PrefixIndex:
             automaton.make_automaton()
             self._automaton = automaton
 
-    def present(self, text: str) -> set[str]:
-        if self._automaton is None:
-            return set()
-        return {literal for _end, literal in self._automaton.iter(text)}
-
     def occurrences(self, text: str) -> dict[str, list[int]]:
         """Where each literal occurs: literal -> start positions, ascending."""
         found: dict[str, list[int]] = {}

@@ -126,10 +126,6 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def is_partner(self) -> bool:
-        return self.kind in PARTNER_KINDS
-
     def audit_region_code(self) -> str | None:
         return self.seat_id
 

@@ -81,7 +81,3 @@ def region_path(region: Region) -> list[Region]:
 def region_label(region: Region) -> str:
     """``Desa Lontar, Kec. Tirtayasa, Kabupaten Serang, Banten``."""
     return ", ".join(r.display_name for r in reversed(region_path(region)))
-
-
-def regions_by_codes(*, user: Any, codes: list[str]) -> QuerySet[Region]:
-    return restrict(Region.objects.all(), user, "view").filter(code__in=codes)

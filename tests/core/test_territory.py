@@ -6,7 +6,6 @@ import pytest
 
 from sigap.core.territory import (
     ancestor_codes,
-    code_within,
     is_valid_code,
     level_of,
     overlaps_q,
@@ -117,14 +116,6 @@ def test_parent_code():
 def test_ancestor_codes_widest_first_including_itself():
     assert ancestor_codes("36.04.13.2007") == ["36", "36.04", "36.04.13", "36.04.13.2007"]
     assert ancestor_codes("36") == ["36"]
-
-
-def test_code_within():
-    assert code_within("36.04.13.2007", "36.04")
-    assert code_within("36.04", "36.04")
-    assert not code_within("36.041", "36.04")
-    assert not code_within("36.04", "36.04.13")
-    assert not code_within("361", "36")
 
 
 def test_within_kabupaten_contains_its_units_and_nothing_else(regions):

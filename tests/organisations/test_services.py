@@ -50,7 +50,6 @@ def test_upsert_creates_the_organisation(regions):
     assert org.seat_id == "36.73"
     assert jurisdiction(org) == ["36.04", "36.73"]
     assert org.is_active
-    assert not org.is_partner
 
     event = AuditEvent.objects.get(action="organisation.create")
     assert (event.object_type, event.object_id) == ("organisations.organisation", str(org.pk))
@@ -150,7 +149,6 @@ def test_other_kinds_may_serve_a_province_or_a_village(regions):
 
     assert jurisdiction(kanwil) == ["36"]
     assert jurisdiction(ngo) == ["36.04.13.2007"]
-    assert ngo.is_partner
 
 
 def test_unknown_jurisdiction_code_is_refused(regions):

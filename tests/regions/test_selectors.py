@@ -12,7 +12,6 @@ from sigap.regions.selectors import (
     region_label,
     region_path,
     region_search,
-    regions_by_codes,
 )
 from sigap.regions.services import regions_import_text
 
@@ -164,9 +163,3 @@ def test_region_children(demo_world):
 
     assert region_children(user=user, region=tirtayasa).count() == 14
     assert list(region_children(user=user, region=None).values_list("code", flat=True)) == ["36"]
-
-
-def test_regions_by_codes(demo_world):
-    found = regions_by_codes(user=demo_world["kader.lontar"], codes=[LONTAR, "36.04", "99"])
-
-    assert sorted(found.values_list("code", flat=True)) == ["36.04", LONTAR]
