@@ -24,7 +24,7 @@ N = 10_000
 
 def reports() -> list[str]:
     texts = []
-    for split in ("train", "dev", "test", "holdout"):
+    for split in ("train", "dev", "train_c", "holdout"):
         with (CORPUS / f"{split}.jsonl").open(encoding="utf-8") as handle:
             texts += [json.loads(line)["text"] for line in handle if line.strip()]
     rng = random.Random(20261128)

@@ -101,13 +101,30 @@ def cmd_train(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
 
 def cmd_evaluate(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     from sigap.detection import analyze
-    from sigap.detection.evaluation import cross_validate, evaluate, load_split, training_splits
+    from sigap.detection.evaluation import (
+        cross_validate,
+        cross_validate_writers,
+        evaluate,
+        load_split,
+        training_splits,
+    )
 
-    if args.cv:
+    if args.cv == "writers":
+        result, parts = cross_validate_writers()
+        stdout.write("leave-one-writer-out cross-validation over the training splits\n")
+        for writer, part in parts.items():
+            stdout.write(
+                f"  held out {writer} ({part.n}): relevance F1 {part.relevance_f1:.3f}, primary modus "
+                f"{part.primary_accuracy:.3f}, high+critical recall {part.high_recall:.3f}, "
+                f"negatives flagged {part.negatives_flagged_share:.3f}\n"
+            )
+        stdout.write(result.report() + "\n")
+    elif args.cv:
+        folds = int(args.cv)
         splits = training_splits()
         records = [r for split in splits for r in load_split(split)]
-        result = cross_validate(records, folds=args.cv)
-        stdout.write(f"{args.cv}-fold cross-validation over {' + '.join(splits)}\n" + result.report() + "\n")
+        result = cross_validate(records, folds=folds)
+        stdout.write(f"{folds}-fold cross-validation over {' + '.join(splits)}\n" + result.report() + "\n")
     else:
         result = evaluate(load_split(args.split), analyze)
         stdout.write(f"split: {args.split}\n" + result.report() + "\n")
@@ -117,6 +134,15 @@ def cmd_evaluate(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int
     return 0 if (result.meets_targets() or not args.check) else 1
 
 
+def _folds(value: str) -> int | str:
+    if value == "writers":
+        return value
+    folds = int(value)
+    if folds < 2:
+        raise argparse.ArgumentTypeError("K must be at least 2")
+    return folds
+
+
 def main(argv: list[str], stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
     parser = argparse.ArgumentParser(prog="sigap", description="SIGAP detection engine")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -124,12 +150,17 @@ def main(argv: list[str], stdin: TextIO | None = None, stdout: TextIO | None = N
     p.add_argument("--text", help="analyse this text and print a readable result")
     p.add_argument("--now", help="report time (ISO 8601) for relative dates; default: now")
     p = sub.add_parser("train", help="fit the modus model on the corpus and write data/model.json")
-    p.add_argument("--splits", nargs="+", help="default: train, train_b (if present) and dev")
+    p.add_argument("--splits", nargs="+", help="default: every training split present (see docs)")
     p = sub.add_parser("evaluate", help="precision/recall per modus and the risk confusion on a split")
-    p.add_argument("--split", default="test", help="train, dev, test, holdout, or a .jsonl path")
+    p.add_argument("--split", default="test", help="test, holdout, holdout_b, a training split or a .jsonl")
     p.add_argument("--errors", action="store_true", help="also print the misclassified reports")
     p.add_argument("--check", action="store_true", help="exit 1 when a target is not met")
-    p.add_argument("--cv", type=int, metavar="K", help="k-fold cross-validation over train + dev instead")
+    p.add_argument(
+        "--cv",
+        type=_folds,
+        metavar="K|writers",
+        help="k-fold cross-validation over the training splits, or leave-one-writer-out",
+    )
     args = parser.parse_args(argv)
     handler = {"analyze": cmd_analyze, "train": cmd_train, "evaluate": cmd_evaluate}[args.command]
     return handler(args, stdin or sys.stdin, stdout or sys.stdout)

@@ -13,15 +13,26 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parents[2] / "sigap" / "detection" / "corpus"
-SPLITS = tuple(
-    name for name in ("train", "train_b", "dev", "test", "holdout") if (HERE / f"{name}.jsonl").exists()
-)
+TRAINING = ("train", "train_b", "train_c", "dev", "train_w1", "train_w2", "train_w3", "train_w6", "train_w7", "train_w8")
+ALL_SPLITS = (*TRAINING, "test", "holdout", "holdout_b")
+SPLITS = tuple(name for name in ALL_SPLITS if (HERE / f"{name}.jsonl").exists())
+SEALED = ("test", "holdout", "holdout_b")
 from sigap.detection.types import MODUS_CODES  # noqa: E402 - the TAXONOMY.md contract
 
 RISKS = ("low", "medium", "high", "critical")
 REPORTERS = {"warga", "guru", "perangkat_desa", "babinsa", "bhabinkamtibmas", "pimpasa", "keluarga", "korban"}
 FIELDS = ["id", "text", "relevant", "modus", "risk", "reporter"]
-ID_PREFIX = {"train_b": "trb"}
+ID_PREFIX = {
+    "train_b": "trb",
+    "train_c": "trc",
+    "train_w1": "w1",
+    "train_w2": "w2",
+    "train_w3": "w3",
+    "train_w6": "w6",
+    "train_w7": "w7",
+    "train_w8": "w8",
+    "holdout_b": "hob",
+}
 SHINGLE = 60  # no two texts may share a substring this long (after lower-casing, spaces collapsed)
 
 
@@ -127,16 +138,22 @@ def table(data: dict[str, list[dict]]) -> str:
 
 
 def summary(data: dict[str, list[dict]]) -> str:
-    main = [r for s in ("train", "dev", "test") for r in data[s]]
-    lines = ["| modus | any position (train+dev+test) | primary | holdout (any) |", "|---|---:|---:|---:|"]
+    main = [r for s in SPLITS if s not in SEALED for r in data[s]]
+    sealed = [s for s in SEALED if s in data]
+    lines = [
+        "| modus | training, any position | training, primary | "
+        + " | ".join(f"{s} (primary)" for s in sealed)
+        + " |",
+        "|---|---:|---:|" + "---:|" * len(sealed),
+    ]
     for code in (*MODUS_CODES, "none"):
         anyp = sum(code in r["modus"] for r in main)
         prim = sum(r["modus"][0] == code for r in main)
-        h = sum(code in r["modus"] for r in data["holdout"])
-        lines.append(f"| {code} | {anyp} | {prim} | {h} |")
+        held = " | ".join(str(sum(r["modus"][0] == code for r in data[s])) for s in sealed)
+        lines.append(f"| {code} | {anyp} | {prim} | {held} |")
     multi = sum(len(r["modus"]) > 1 for r in main)
     lines.append(
-        f"\nmulti-label records (train+dev+test): {multi}; reporters: "
+        f"\nmulti-label training records: {multi}; training reporters: "
         + ", ".join(f"{k} {v}" for k, v in collections.Counter(r["reporter"] for r in main).most_common())
     )
     return "\n".join(lines)
