@@ -121,7 +121,9 @@ def load_catalogue(path: Path = DEFAULT_PATH) -> Catalogue:
     )
     words = data.get("negation", {}).get("words", [])
     negation = (
-        re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b(?: \S+)? ?$")
+        # The negation word, at most one word between it and the cue, all in the same clause:
+        # "gaji tidak dibayar, paspor ditahan" does not negate "paspor ditahan".
+        re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b(?: [^\s.,;:!?]+)? ?$")
         if words
         else re.compile(r"(?!)")
     )
