@@ -1,5 +1,5 @@
-"""The small trained part: TF-IDF over words, word pairs and fired cues, one logistic regression per
-modus plus one for relevance.
+"""The small trained part: TF-IDF over words, word pairs and fired cues; a logistic regression for
+relevance, a multinomial (softmax) one for the primary modus and one for the risk level.
 
 Training (``train``) uses scikit-learn and writes a JSON artifact; inference (``LinearModel``) is a
 sparse dot product in NumPy over that artifact, so analysing needs no scikit-learn and starts in a
@@ -21,8 +21,6 @@ from typing import Any
 
 import numpy as np
 
-from sigap.detection.types import MODUS_CODES
-
 ARTIFACT = Path(__file__).resolve().parent / "data" / "model.json"
 WORD_RE = re.compile(r"[a-z]+(?:-[a-z]+)?|[0-9]+")
 RELEVANCE = "relevant"
@@ -39,7 +37,11 @@ def features(norm_text: str, cues: Iterable[str]) -> Counter[str]:
 
 @dataclass
 class LinearModel:
-    """The trained weights as one dense matrix (features x labels), read from the JSON artifact."""
+    """The trained weights as one dense matrix (features x labels), read from the JSON artifact.
+
+    A label is either binary (a sigmoid of its own score) or a member of a softmax group (the
+    artifact's ``groups``): its probability is shared with the other members, so they sum to one.
+    """
 
     version: str
     labels: list[str]
@@ -47,6 +49,8 @@ class LinearModel:
     idf: np.ndarray
     weights: np.ndarray  # rows: features, columns: labels
     bias: np.ndarray
+    groups: list[np.ndarray]  # column indices of each softmax group
+    binary: np.ndarray  # column indices of the sigmoid labels
 
     @classmethod
     def load(cls, path: Path = ARTIFACT) -> LinearModel | None:
@@ -63,6 +67,9 @@ class LinearModel:
         for column, label in enumerate(labels):
             for feature, w in data["weights"][label].items():
                 weights[index[feature], column] = w
+        column_of = {label: i for i, label in enumerate(labels)}
+        groups = [np.array([column_of[m] for m in members]) for members in data.get("groups", {}).values()]
+        grouped = {int(c) for g in groups for c in g}
         return cls(
             version=data["version"],
             labels=labels,
@@ -70,6 +77,8 @@ class LinearModel:
             idf=np.array([data["idf"][f] for f in features_]),
             weights=weights,
             bias=np.array([data["bias"][label] for label in labels]),
+            groups=groups,
+            binary=np.array([i for i in range(len(labels)) if i not in grouped], dtype=int),
         )
 
     def probabilities(self, counts: Counter[str]) -> dict[str, float]:
@@ -85,12 +94,19 @@ class LinearModel:
             vector /= math.sqrt(float(vector @ vector)) or 1.0
             z = vector @ self.weights[rows] + self.bias
         else:
-            z = self.bias
-        p = 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))
+            z = self.bias.copy()
+        p = np.empty_like(z)
+        p[self.binary] = 1.0 / (1.0 + np.exp(-np.clip(z[self.binary], -30.0, 30.0)))
+        for group in self.groups:
+            e = np.exp(z[group] - z[group].max())
+            p[group] = e / e.sum()
         return dict(zip(self.labels, p.tolist(), strict=True))
 
 
-RISK_LABELS = ("risk:low", "risk:medium", "risk:high", "risk:critical")
+#: Inverse regularisation strength of each model, chosen by leave-one-writer-out cross-validation.
+C_RELEVANCE = 8.0
+C_MODUS = 16.0
+C_RISK = 16.0
 
 
 def train(
@@ -99,10 +115,12 @@ def train(
     modus: Sequence[Sequence[str]],
     risk: Sequence[str],
     *,
-    c: float = 4.0,
+    c_relevance: float | None = None,
+    c_modus: float | None = None,
+    c_risk: float | None = None,
     min_df: int = 2,
 ) -> dict[str, Any]:
-    """Fit the relevance and per-modus models; deterministic for the same input."""
+    """Fit the relevance, primary-modus and risk models; deterministic for the same input."""
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.feature_extraction.text import TfidfTransformer
     from sklearn.linear_model import LogisticRegression
@@ -121,26 +139,33 @@ def train(
 
     weights: dict[str, dict[str, float]] = {}
     bias: dict[str, float] = {}
-    targets: dict[str, list[int]] = {RELEVANCE: [int(r) for r in relevant]}
-    for code in MODUS_CODES:
-        targets[code] = [int(code in labels) for labels in modus]
-    for label in RISK_LABELS:
-        targets[label] = [int(f"risk:{level}" == label) for level in risk]
-    relevant_rows = [i for i, r in enumerate(relevant) if r]
-    for label, y in targets.items():
-        # Modus is only asked of relevant reports, so its models learn from relevant reports only.
-        rows_used = list(range(len(y))) if label == RELEVANCE or label.startswith("risk:") else relevant_rows
-        y_used = [y[i] for i in rows_used]
-        if len(set(y_used)) < 2:
-            continue
-        model = LogisticRegression(
-            C=c, solver="liblinear", class_weight="balanced", max_iter=1000, random_state=0
-        )
-        model.fit(matrix[rows_used], y_used)
-        coef = model.coef_[0]
+    groups: dict[str, list[str]] = {}
+
+    def keep_weights(label: str, coef: Any, intercept: float) -> None:
         weights[label] = {names[i]: round(float(w), 6) for i, w in enumerate(coef) if abs(w) >= 1e-4}
-        bias[label] = round(float(model.intercept_[0]), 6)
-    body = {"idf": idf, "weights": weights, "bias": bias}
+        bias[label] = round(float(intercept), 6)
+
+    c_relevance = C_RELEVANCE if c_relevance is None else c_relevance
+    c_group = {"modus": C_MODUS if c_modus is None else c_modus, "risk": C_RISK if c_risk is None else c_risk}
+    relevance = LogisticRegression(C=c_relevance, solver="liblinear", class_weight="balanced", max_iter=1000)
+    relevance.fit(matrix, [int(r) for r in relevant])
+    keep_weights(RELEVANCE, relevance.coef_[0], relevance.intercept_[0])
+    # The primary modus is one choice among the codes (a softmax), asked of relevant reports only;
+    # risk is one choice among the four levels, asked of every report.
+    relevant_rows = [i for i, r in enumerate(relevant) if r]
+    for group, rows_used, y in (
+        ("modus", relevant_rows, [modus[i][0] for i in relevant_rows]),
+        ("risk", list(range(len(risk))), [f"risk:{level}" for level in risk]),
+    ):
+        classes = sorted(set(y))
+        if len(classes) < 2:
+            continue
+        model = LogisticRegression(C=c_group[group], class_weight="balanced", max_iter=5000)
+        model.fit(matrix[rows_used], y)
+        for k, label in enumerate(model.classes_):
+            keep_weights(str(label), model.coef_[k], model.intercept_[k])
+        groups[group] = [str(label) for label in model.classes_]
+    body = {"idf": idf, "weights": weights, "bias": bias, "groups": groups}
     digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:12]
     return {"version": f"tfidf-lr-{digest}", **body}
 

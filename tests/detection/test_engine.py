@@ -215,3 +215,47 @@ def test_cli_human_output_highlights_evidence() -> None:
 )
 def test_phone_numbers_in_e164(text: str, expected: list[str]) -> None:
     assert analyze(text).entities.phones == expected
+
+
+def test_english_reports_are_read_with_the_indonesian_vocabulary() -> None:
+    """English words become the standard Indonesian ones, so the same signs fire on both."""
+    text = (
+        "My sister works as a maid in Riyadh. The agency holds her passport, her salary is unpaid for "
+        "5 months and she is locked in the house."
+    )
+    result = analyze(text, now=NOW)
+    codes = {hit.code for hit in result.indicators}
+    assert {"document_confiscation", "confinement"} <= codes
+    assert result.risk == "critical"
+    for hit in result.indicators:
+        assert text[hit.start : hit.end] == hit.evidence  # spans still point into the English text
+
+
+def test_sundanese_report_of_confinement_and_violence_is_critical() -> None:
+    text = "Anak abdi di Tiongkok dikonci di imah salakina, sok digebugan. Tulung pisan."
+    result = analyze(text, now=NOW)
+    assert {"confinement", "violence"} <= {hit.code for hit in result.indicators}
+    assert result.risk == "critical"
+
+
+def test_sexual_exploitation_of_a_child_is_sexual_exploitation_first() -> None:
+    """TAXONOMY.md: `child_exploitation` is the non-sexual kind."""
+    text = (
+        "Anak perempuan 13 th tiap malam dibawa laki-laki ke kamar belakang warung, "
+        "pemilik warung terima uang."
+    )
+    result = analyze(text, now=NOW)
+    assert result.modus[0] == "sexual_exploitation"
+
+
+def test_legal_cornea_donation_question_is_not_organ_trade() -> None:
+    result = analyze("kalau mau jadi donor kornea setelah meninggal daftarnya dimana bu?", now=NOW)
+    assert not result.relevant and result.risk == "low"
+
+
+def test_socialisation_report_is_not_a_child_taken_for_work() -> None:
+    text = (
+        "Hari ini sekolah kami menerima sosialisasi pencegahan TPPO dari Polres dan Kanim. Siswa kelas XII "
+        "diajak mengenali ciri lowongan kerja luar negeri yang palsu."
+    )
+    assert analyze(text, now=NOW).risk == "low"
