@@ -29,6 +29,8 @@ RELEVANCE_THRESHOLD = 0.55  # P(relevant) from which a report with a named sign 
 UNCUED_THRESHOLD = 0.6  # the same, when no indicator fired but a context cue did
 BARE_THRESHOLD = 0.7  # the same, when not even a context cue fired
 VETO_THRESHOLD = 0.2  # below it, weak rule evidence alone does not make a report relevant
+INFORMATION_VETO = 0.35  # below it, a report about the news or a question is not an incident
+LAWFUL_VETO = 0.1  # below it, a report naming a lawful process is not raised by a strong sign
 HIGH_SHARE = 0.4  # P(high) + P(critical) from which a relevant report is at least high
 UNCUED_MAX_LEVEL = 2  # "critical" needs a named sign; the model alone goes up to "high"
 RULE_WEIGHT = 0.05  # the rules' share in the modus score: a tie-break; the model decides the rest
@@ -212,7 +214,7 @@ class Engine:
             danger="danger" in flags,
             cues=bool(found),
             context=bool(context),
-            information=any(c.code in NOT_AN_INCIDENT for c, _ in legitimacy) and not context,
+            information=any(c.code in NOT_AN_INCIDENT for c, _ in legitimacy),
             lawful=bool(legitimacy),
         )
         relevant = risk != "low"
@@ -321,8 +323,10 @@ class Engine:
         rule_level = RISK_LEVELS.index(rule_risk)
         if p_relevant < VETO_THRESHOLD and not strong and not danger:
             rule_level = 0
-        if information and p_relevant < threshold + 0.1:
+        if information and p_relevant < INFORMATION_VETO:
             rule_level = 0  # a question about the news, not something that happened to someone
+        if lawful and p_relevant < LAWFUL_VETO and not danger:
+            rule_level = 0  # a lawful process the model is sure of: a stray strong word is not a sign
         level = max(rule_level, model_level)
         if relevant and level == 0:
             level = 1
