@@ -130,6 +130,43 @@ class PrefixIndex:
         return found
 
 
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"  # what re's \\b calls a word character (str patterns)
+
+
+class WordIndex:
+    """Whole words (or phrases) from a list, found as ``re.finditer(r"\\b(" + trie_regex(words) +
+    r")\\b")`` finds them: leftmost first, the longest word at a start, no overlaps. One
+    Aho-Corasick pass in C instead of a regex tried at every position."""
+
+    def __init__(self, words: set[str] | frozenset[str]) -> None:
+        if not all(word and _is_word_char(word[0]) and _is_word_char(word[-1]) for word in words):
+            raise ValueError("each word must begin and end with a word character")
+        self._automaton: Any = ahocorasick.Automaton()
+        for word in words:
+            self._automaton.add_word(word, word)
+        self._automaton.make_automaton()
+
+    def find(self, text: str) -> list[tuple[int, str]]:
+        """(start, word) of each match, in order."""
+        found: list[tuple[int, int, str]] = []
+        last = len(text) - 1
+        for end, word in self._automaton.iter(text):  # ``end`` is the index of the last character
+            start = end - len(word) + 1
+            # \\b at both ends: the word's own ends are word characters, so their neighbours are not.
+            if (start and _is_word_char(text[start - 1])) or (end < last and _is_word_char(text[end + 1])):
+                continue
+            found.append((start, -len(word), word))
+        found.sort()
+        matches: list[tuple[int, str]] = []
+        resume = 0
+        for start, minus_length, word in found:
+            if start >= resume:  # sorted longest first at each start, so the longest is taken
+                matches.append((start, word))
+                resume = start - minus_length
+        return matches
+
+
 def _literal_run(items: list[tuple[Any, Any]], start: int) -> tuple[str, int]:
     text, index = "", start
     while index < len(items) and items[index][0] is sre_constants.LITERAL:
