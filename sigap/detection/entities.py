@@ -4,6 +4,7 @@ URLs and rupiah amounts."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import phonenumbers
 
@@ -36,6 +37,10 @@ MONEY_RE = re.compile(
     rf"(?<![0-9.,])(?P<num>{NUMBER})\s?(?P<unit>{UNIT})?\b(?:\s(?P<num2>\d{{1,3}})\s?(?P<unit2>ribu|rb)\b)?"
 )
 RP_BEFORE_RE = re.compile(r"(?:^|[^a-z])(?:rp|idr)\.?\s?$")
+# MONEY_RE's look-behind keeps re from skipping ahead to a digit, so finditer tries every position.
+# In ASCII text an amount can only start where a run of [0-9.,] starts, and a pattern beginning
+# with a character class is scanned for at C speed.
+NUMBER_RUN_RE = re.compile(r"[0-9.,][0-9.,]*")
 NUMBER_WORDS = {
     "satu": 1, "se": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7, "delapan": 8,
     "sembilan": 9, "sepuluh": 10, "sebelas": 11, "seratus": 100, "setengah": 0.5,
@@ -268,19 +273,34 @@ def _parse_number(text: str) -> float:
     return float(text.replace(",", "."))
 
 
+def _money_matches(text: str) -> Iterator[re.Match[str]]:
+    """What ``MONEY_RE.finditer(text)`` yields, trying only where a run of digits starts."""
+    if not text.isascii():
+        yield from MONEY_RE.finditer(text)  # \d also matches the digits of other scripts
+        return
+    resume = 0
+    for run in NUMBER_RUN_RE.finditer(text):
+        start = run.start()
+        if start < resume or not text[start].isdigit():
+            continue
+        match = MONEY_RE.match(text, start)
+        if match is not None:
+            yield match
+            resume = match.end()
+
+
 def _money(norm: Normalised) -> list[int]:
     """Rupiah amounts in order of appearance. A bare number counts only with "rp"/"idr" or a unit."""
     text = norm.text
     found: list[tuple[int, int]] = []
-    for match in MONEY_RE.finditer(text):
-        rupiah = bool(RP_BEFORE_RE.search(text, max(0, match.start() - 5), match.start()))
-        if match.start() and text[match.start() - 1].isalpha() and not rupiah:
-            continue  # "grip5", "abc12 juta" inside a token: not an amount
+    for match in _money_matches(text):
         unit = match.group("unit")
-        if not rupiah and not unit:
+        inside = match.start() and text[match.start() - 1].isalpha()  # "grip5", "abc12 juta"
+        # Inside a token, without a unit or with "m" (metres), a number is money only as rupiah.
+        if (inside or not unit or unit == "m") and not RP_BEFORE_RE.search(
+            text, max(0, match.start() - 5), match.start()
+        ):
             continue
-        if unit == "m" and not rupiah:
-            continue  # "5 m" is metres unless written as rupiah
         value = _parse_number(match.group("num")) * (MULTIPLIER[unit] if unit else 1)
         if match.group("num2") and unit in ("juta", "jt"):
             value += int(match.group("num2")) * 1_000  # "2 juta 500 ribu"

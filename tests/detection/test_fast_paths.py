@@ -28,6 +28,13 @@ def test_word_index_finds_what_the_trie_regex_finds(text: str) -> None:
 
 @settings(max_examples=500, deadline=None)
 @given(TEXTS)
+def test_money_candidates_are_the_regex_matches(text: str) -> None:
+    expected = [m.span() for m in entities.MONEY_RE.finditer(text)]
+    assert [m.span() for m in entities._money_matches(text)] == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(TEXTS)
 def test_place_check_is_the_whole_prefix_search(text: str) -> None:
     for start in range(len(text) + 1):
         expected = re.search(r"\b(?:ke|di|dari|negara|asal)\s+$", text[:start]) is not None
