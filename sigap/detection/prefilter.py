@@ -121,6 +121,10 @@ class PrefixIndex:
             automaton.make_automaton()
             self._automaton = automaton
 
+    def found_in(self, text: str) -> bool:
+        """Whether any of the literals occurs in ``text`` (the scan stops at the first)."""
+        return self._automaton is not None and next(self._automaton.iter(text), None) is not None
+
     def occurrences(self, text: str) -> dict[str, list[int]]:
         """Where each literal occurs: literal -> start positions, ascending."""
         found: dict[str, list[int]] = {}
