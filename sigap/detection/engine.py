@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from datetime import datetime
+from itertools import chain
 from typing import Any, NamedTuple, cast
 
 from sigap.detection.catalogue import Catalogue, Indicator, load_catalogue
@@ -147,12 +148,7 @@ class Engine:
         occurrences = self._index.occurrences(text)
         # A dict view, not a set: isdisjoint and & on it iterate the smaller side.
         present = occurrences.keys()
-        by_literal = self._by_literal
-        reached: set[int] = set()
-        for literal in occurrences:
-            numbers = by_literal.get(literal)
-            if numbers:
-                reached.update(numbers)
+        reached = set(chain.from_iterable(filter(None, map(self._by_literal.get, occurrences))))
         plans = self._plans
         candidates = list(self._always)
         for number in reached:

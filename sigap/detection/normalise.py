@@ -14,6 +14,7 @@ import tomllib
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from sigap.detection.prefilter import trie_regex
@@ -121,13 +122,9 @@ class Normalised:
             return point, point + 1
         return orig_start, orig_end
 
-    @property
+    @cached_property  # stored in the instance on first use, then read as a plain attribute
     def _keys(self) -> list[int]:
-        keys = self.__dict__.get("_keys_cache")
-        if keys is None:
-            keys = [segment[0] for segment in self.segments]
-            object.__setattr__(self, "_keys_cache", keys)
-        return keys
+        return [segment[0] for segment in self.segments]
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original (start, end) for the normalised slice [start, end)."""
