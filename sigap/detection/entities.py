@@ -28,6 +28,9 @@ ORG_RE = re.compile(
     rf"\b(?:{_ORG_PREFIXES})\.?\s+"
     rf"((?:[A-Z0-9][\w&'.-]{{0,30}})(?:\s+(?!(?:{_ORG_PREFIXES})\b)(?:[A-Z0-9][\w&'.-]{{0,30}}|dan|&)){{0,5}})"
 )
+# ORG_RE cannot match without one of its prefixes, written as such (capitals are rare: re skips
+# ahead to them at C speed).
+ORG_PREFIX_PRESENT_RE = re.compile(_ORG_PREFIXES)
 ORG_PREFIX_RE = re.compile(r"^(PT|CV|Yayasan|LPK|PJTKI|P3MI|UD|Koperasi|Agensi|Agency)\.?$", re.I)
 # "Rp 18.000.000", "Rp15 jt", "Rp 2,5 jt", "18jt", "1,5 juta", "2 juta 500 ribu", "Rp 3 M".
 NUMBER = r"\d{1,3}(?:[.,]\d{3})+(?![.,]?\d)|\d+(?:[.,]\d{1,2})?"
@@ -390,7 +393,9 @@ def extract(norm: Normalised) -> Entities:
     return Entities(
         phones=_phones(text, links) if PHONE_HINT_RE.search(text) else [],
         countries=countries,
-        organisations=_organisations(text) if ORG_HINT.find(lowered) else [],
+        organisations=(
+            _organisations(text) if ORG_PREFIX_PRESENT_RE.search(text) and ORG_HINT.find(lowered) else []
+        ),
         accounts=accounts,
         urls=urls,
         money_idr=_money(norm),
