@@ -41,9 +41,10 @@ MONEY_RE = re.compile(
 )
 RP_BEFORE_RE = re.compile(r"(?:^|[^a-z])(?:rp|idr)\.?\s?$")
 # MONEY_RE's look-behind keeps re from skipping ahead to a digit, so finditer tries every position.
-# In ASCII text an amount can only start where a run of [0-9.,] starts, and a pattern beginning
-# with a character class is scanned for at C speed.
-NUMBER_RUN_RE = re.compile(r"[0-9.,][0-9.,]*")
+# In ASCII text an amount can only start at a digit that is not inside a run of [0-9.,]: the first
+# digit of each match of DIGITS_RE that no "." or "," precedes. A pattern that begins with a
+# character class is scanned for at C speed.
+DIGITS_RE = re.compile(r"[0-9][0-9.,]*")
 NUMBER_WORDS = {
     "satu": 1, "se": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7, "delapan": 8,
     "sembilan": 9, "sepuluh": 10, "sebelas": 11, "seratus": 100, "setengah": 0.5,
@@ -282,9 +283,9 @@ def _money_matches(text: str) -> Iterator[re.Match[str]]:
         yield from MONEY_RE.finditer(text)  # \d also matches the digits of other scripts
         return
     resume = 0
-    for run in NUMBER_RUN_RE.finditer(text):
+    for run in DIGITS_RE.finditer(text):
         start = run.start()
-        if start < resume or not text[start].isdigit():
+        if start < resume or (start and text[start - 1] in ".,"):
             continue
         match = MONEY_RE.match(text, start)
         if match is not None:
