@@ -3,6 +3,8 @@
 Most catalogue patterns begin with a word or a group of alternative words. If none of them occurs in
 the text (a C-speed substring test), the pattern cannot match and is skipped. Patterns whose start
 cannot be reduced to literals (``\\w+``, optional groups …) are always run.
+
+``WordIndex`` finds whole words from a list as a ``\\b(word|…)\\b`` regex would, in one pass.
 """
 
 from __future__ import annotations
