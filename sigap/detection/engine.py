@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from datetime import datetime
-from typing import Any, cast
+from itertools import chain
+from typing import Any, NamedTuple, cast
 
 from sigap.detection.catalogue import Catalogue, Indicator, load_catalogue
 from sigap.detection.entities import extract
@@ -66,6 +67,21 @@ def dimension_positive(strengths: list[str]) -> bool:
     return s >= 2 or (s >= 1 and m + w >= 1) or m >= 3 or (m >= 2 and w >= 1)
 
 
+class _Plan(NamedTuple):
+    """One catalogue pattern as cues() tries it."""
+
+    group: int  # 0 indicators, 1 context, 2 legitimacy
+    cue_key: tuple[int, int]  # (group, cue): the first pattern of a cue that matches counts
+    cue: Any
+    pattern: re.Pattern[str]
+    starts: frozenset[str] | None  # the literals a match must start with (None: try everywhere)
+    rest: tuple[frozenset[str], ...]  # required literal groups besides the one it is indexed under
+
+
+def _expected_occurrences(literals: frozenset[str]) -> float:
+    return sum(4.0 ** -len(literal) for literal in literals)
+
+
 class Engine:
     def __init__(self, catalogue: Catalogue | None = None, model: LinearModel | bool | None = True) -> None:
         self.catalogue = catalogue or load_catalogue()
@@ -77,32 +93,43 @@ class Engine:
             self.catalogue.context,
             self.catalogue.legitimacy,
         )
-        by_literal: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
-        always: list[tuple[int, int, int]] = []
-        self._required: dict[tuple[int, int, int], tuple[frozenset[str], ...]] = {}
+        required: dict[tuple[int, int, int], tuple[frozenset[str], ...]] = {}
         for g, members in enumerate(self._groups):
             for c, member in enumerate(members):
                 patterns_groups: tuple[tuple[frozenset[str], ...], ...] = cast(Any, member).groups
-                for k, required in enumerate(patterns_groups):
-                    key = (g, c, k)
-                    self._required[key] = required
-                    if not required:
-                        always.append(key)
-                        continue
-                    # Index the pattern under its most selective group: the one with fewest literals.
-                    for literal in min(required, key=len):
-                        by_literal[literal].append(key)
-        self._by_literal = dict(by_literal)
-        self._always = tuple(always)
+                for k, groups in enumerate(patterns_groups):
+                    required[(g, c, k)] = groups
         # Where a pattern must begin with one of a few literals, it is tried only where they occur.
-        self._starts: dict[tuple[int, int, int], frozenset[str] | None] = {
+        starts: dict[tuple[int, int, int], frozenset[str] | None] = {
             (g, c, k): literal_prefixes(pattern.pattern)
             for g, members in enumerate(self._groups)
             for c, member in enumerate(members)
             for k, pattern in enumerate(cast(Any, member).patterns)
         }
-        literals = {lit for req in self._required.values() for options in req for lit in options}
-        literals |= {lit for starts in self._starts.values() if starts for lit in starts}
+        # Patterns are numbered in (group, cue, pattern) order, so the candidates of a report sort
+        # as plain ints; each plan holds what cues() needs, looked up here once, not per report.
+        by_literal: dict[str, list[int]] = defaultdict(list)
+        always: list[int] = []
+        self._plans: list[_Plan] = []
+        for number, key in enumerate(sorted(required)):
+            g, c, k = key
+            cue = self._groups[g][c]
+            groups = required[key]
+            # Index the pattern under the group least likely to occur (the others are checked once
+            # it is reached), taking a literal one character shorter to be four times as common.
+            indexed = min(groups, key=_expected_occurrences) if groups else frozenset()
+            rest = list(groups)
+            if groups:
+                rest.remove(indexed)
+            self._plans.append(_Plan(g, (g, c), cue, cue.patterns[k], starts[key], tuple(rest)))
+            if not groups:
+                always.append(number)
+            for literal in indexed:
+                by_literal[literal].append(number)
+        self._by_literal = {literal: tuple(numbers) for literal, numbers in by_literal.items()}
+        self._always = tuple(always)
+        literals = {lit for groups in required.values() for options in groups for lit in options}
+        literals |= {lit for options in starts.values() if options for lit in options}
         self._index = PrefixIndex(frozenset(literals))
 
     # -- cues ---------------------------------------------------------------------------------
@@ -129,32 +156,31 @@ class Engine:
         """
         text = norm.text
         occurrences = self._index.occurrences(text)
+        # A dict view, not a set: isdisjoint and & on it iterate the smaller side.
         present = occurrences.keys()
-        reached: set[tuple[int, int, int]] = set()
-        by_literal = self._by_literal
-        for literal in present:
-            reached.update(by_literal.get(literal, ()))
-        required = self._required
-        candidates = set(self._always)
-        for key in reached:
-            for group in required[key]:
-                if group.isdisjoint(present):
+        reached = set(chain.from_iterable(filter(None, map(self._by_literal.get, occurrences))))
+        plans = self._plans
+        candidates = list(self._always)
+        for number in reached:
+            for group in plans[number].rest:
+                if present.isdisjoint(group):
                     break
             else:
-                candidates.add(key)
+                candidates.append(number)
+        candidates.sort()
         results: tuple[list[Any], list[Any], list[Any]] = ([], [], [])
         done: set[tuple[int, int]] = set()
         kinds = ("", "context", "legitimacy")
-        for g, c, k in sorted(candidates):
-            if (g, c) in done:
+        for number in candidates:
+            g, cue_key, cue, pattern, starts, _rest = plans[number]
+            if cue_key in done:
                 continue
-            cue = self._groups[g][c]
-            pattern = cue.patterns[k]
-            starts = self._starts[(g, c, k)]
             if starts is None:
                 matches: Any = pattern.finditer(text)
             else:
-                positions = sorted({p for lit in starts for p in occurrences.get(lit, ())})
+                lists = [occurrences[literal] for literal in present & starts]
+                # One literal's positions are already ascending; several are merged.
+                positions = lists[0] if len(lists) == 1 else sorted({p for ps in lists for p in ps})
                 matches = self._matches_at(pattern, text, positions)
             match = None
             for candidate in matches:
@@ -173,7 +199,7 @@ class Engine:
                 match = None
             if match is None:
                 continue
-            done.add((g, c))
+            done.add(cue_key)
             evidence, a, b = norm.evidence(match.start(), match.end())
             if g == 0:
                 hit = Hit(cue.code, cue.dimension, cue.strength, evidence, a, b)

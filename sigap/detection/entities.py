@@ -4,16 +4,19 @@ URLs and rupiah amounts."""
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from collections.abc import Iterator
 
 import phonenumbers
 
 from sigap.detection.normalise import Normalised
-from sigap.detection.prefilter import trie_regex
+from sigap.detection.prefilter import WordIndex
 from sigap.detection.types import Entities
 
 PHONE_HINT_RE = re.compile(r"\d[\d\s().\-]{6}")  # seven digits or separators in a row
-ORG_HINT_RE = re.compile(r"\b(?:pt|cv|yayasan|lpk|pjtki|p3mi|ud|koperasi|agensi|agency)\b")
+# The words before an organisation's name, as whole words of the normalised text.
+ORG_HINT = WordIndex(
+    frozenset({"pt", "cv", "yayasan", "lpk", "pjtki", "p3mi", "ud", "koperasi", "agensi", "agency"})
+)
 URL_RE = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']{2,200}|\bwa\.me/\+?\d{6,15}\b|\bt\.me/\w{3,64}\b", re.I)
 ACCOUNT_RE = re.compile(r"(?<![\w.@])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?")
 PHONE_CANDIDATE_RE = re.compile(r"(?<![\w+])(?:\+|00)?\d[\d\s().\-]{6,40}\d(?!\w)")
@@ -25,6 +28,9 @@ ORG_RE = re.compile(
     rf"\b(?:{_ORG_PREFIXES})\.?\s+"
     rf"((?:[A-Z0-9][\w&'.-]{{0,30}})(?:\s+(?!(?:{_ORG_PREFIXES})\b)(?:[A-Z0-9][\w&'.-]{{0,30}}|dan|&)){{0,5}})"
 )
+# ORG_RE cannot match without one of its prefixes, written as such (capitals are rare: re skips
+# ahead to them at C speed).
+ORG_PREFIX_PRESENT_RE = re.compile(_ORG_PREFIXES)
 ORG_PREFIX_RE = re.compile(r"^(PT|CV|Yayasan|LPK|PJTKI|P3MI|UD|Koperasi|Agensi|Agency)\.?$", re.I)
 # "Rp 18.000.000", "Rp15 jt", "Rp 2,5 jt", "18jt", "1,5 juta", "2 juta 500 ribu", "Rp 3 M".
 NUMBER = r"\d{1,3}(?:[.,]\d{3})+(?![.,]?\d)|\d+(?:[.,]\d{1,2})?"
@@ -34,6 +40,11 @@ MONEY_RE = re.compile(
     rf"(?<![0-9.,])(?P<num>{NUMBER})\s?(?P<unit>{UNIT})?\b(?:\s(?P<num2>\d{{1,3}})\s?(?P<unit2>ribu|rb)\b)?"
 )
 RP_BEFORE_RE = re.compile(r"(?:^|[^a-z])(?:rp|idr)\.?\s?$")
+# MONEY_RE's look-behind keeps re from skipping ahead to a digit, so finditer tries every position.
+# In ASCII text an amount can only start at a digit that is not inside a run of [0-9.,]: the first
+# digit of each match of DIGITS_RE that no "." or "," precedes. A pattern that begins with a
+# character class is scanned for at C speed.
+DIGITS_RE = re.compile(r"[0-9][0-9.,]*")
 NUMBER_WORDS = {
     "satu": 1, "se": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7, "delapan": 8,
     "sembilan": 9, "sepuluh": 10, "sebelas": 11, "seratus": 100, "setengah": 0.5,
@@ -188,9 +199,20 @@ COUNTRY_NAMES: dict[str, str] = {
 COUNTRY_AMBIGUOUS = {"jordan", "peru", "oman", "korea", "arab"}
 
 
-@lru_cache(maxsize=1)
-def _country_re() -> re.Pattern[str]:
-    return re.compile(r"\b(" + trie_regex(frozenset(COUNTRY_NAMES)) + r")\b")
+COUNTRY_INDEX = WordIndex(frozenset(COUNTRY_NAMES))
+# Before an ambiguous name, these words make it a place: "ke Korea", "di Jordan".
+PLACE_BEFORE_RE = re.compile(r"\b(?:ke|di|dari|negara|asal)\s+$")
+PLACE_WORD_MAX = len("negara")
+
+
+def _named_as_place(text: str, start: int) -> bool:
+    """``PLACE_BEFORE_RE.search(text[:start])``, searched only where it can match: the word just
+    before the whitespace that ends at ``start`` (over the whole prefix, a 20,000-character text
+    repeating "korea" took a third of a second)."""
+    space = start
+    while space and text[space - 1].isspace():  # str.isspace is re's \s
+        space -= 1
+    return PLACE_BEFORE_RE.search(text, max(0, space - PLACE_WORD_MAX), start) is not None
 
 
 def _phones(text: str, links: list[str]) -> list[str]:
@@ -255,19 +277,34 @@ def _parse_number(text: str) -> float:
     return float(text.replace(",", "."))
 
 
+def _money_matches(text: str) -> Iterator[re.Match[str]]:
+    """What ``MONEY_RE.finditer(text)`` yields, trying only where a run of digits starts."""
+    if not text.isascii():
+        yield from MONEY_RE.finditer(text)  # \d also matches the digits of other scripts
+        return
+    resume = 0
+    for run in DIGITS_RE.finditer(text):
+        start = run.start()
+        if start < resume or (start and text[start - 1] in ".,"):
+            continue
+        match = MONEY_RE.match(text, start)
+        if match is not None:
+            yield match
+            resume = match.end()
+
+
 def _money(norm: Normalised) -> list[int]:
     """Rupiah amounts in order of appearance. A bare number counts only with "rp"/"idr" or a unit."""
     text = norm.text
     found: list[tuple[int, int]] = []
-    for match in MONEY_RE.finditer(text):
-        rupiah = bool(RP_BEFORE_RE.search(text, max(0, match.start() - 5), match.start()))
-        if match.start() and text[match.start() - 1].isalpha() and not rupiah:
-            continue  # "grip5", "abc12 juta" inside a token: not an amount
+    for match in _money_matches(text):
         unit = match.group("unit")
-        if not rupiah and not unit:
+        inside = match.start() and text[match.start() - 1].isalpha()  # "grip5", "abc12 juta"
+        # Inside a token, without a unit or with "m" (metres), a number is money only as rupiah.
+        if (inside or not unit or unit == "m") and not RP_BEFORE_RE.search(
+            text, max(0, match.start() - 5), match.start()
+        ):
             continue
-        if unit == "m" and not rupiah:
-            continue  # "5 m" is metres unless written as rupiah
         value = _parse_number(match.group("num")) * (MULTIPLIER[unit] if unit else 1)
         if match.group("num2") and unit in ("juta", "jt"):
             value += int(match.group("num2")) * 1_000  # "2 juta 500 ribu"
@@ -330,13 +367,10 @@ def _organisations(text: str) -> list[str]:
 def extract(norm: Normalised) -> Entities:
     text = norm.original
     countries: list[str] = []
-    for match in _country_re().finditer(norm.text):
-        name = match.group(1)
-        if norm.text[max(0, match.start() - 8) : match.start()].endswith("bahasa "):
+    for start, name in COUNTRY_INDEX.find(norm.text):
+        if norm.text[max(0, start - 8) : start].endswith("bahasa "):
             continue  # "bisa bahasa Inggris" names a language, not a destination
-        if name in COUNTRY_AMBIGUOUS and not re.search(
-            r"\b(?:ke|di|dari|negara|asal)\s+$", norm.text[: match.start()]
-        ):
+        if name in COUNTRY_AMBIGUOUS and not _named_as_place(norm.text, start):
             continue
         code = COUNTRY_NAMES[name]
         if code not in countries:
@@ -360,7 +394,9 @@ def extract(norm: Normalised) -> Entities:
     return Entities(
         phones=_phones(text, links) if PHONE_HINT_RE.search(text) else [],
         countries=countries,
-        organisations=_organisations(text) if ORG_HINT_RE.search(lowered) else [],
+        organisations=(
+            _organisations(text) if ORG_PREFIX_PRESENT_RE.search(text) and ORG_HINT.find(lowered) else []
+        ),
         accounts=accounts,
         urls=urls,
         money_idr=_money(norm),

@@ -3,6 +3,8 @@
 Most catalogue patterns begin with a word or a group of alternative words. If none of them occurs in
 the text (a C-speed substring test), the pattern cannot match and is skipped. Patterns whose start
 cannot be reduced to literals (``\\w+``, optional groups …) are always run.
+
+``WordIndex`` finds whole words from a list as a ``\\b(word|…)\\b`` regex would, in one pass.
 """
 
 from __future__ import annotations
@@ -121,6 +123,10 @@ class PrefixIndex:
             automaton.make_automaton()
             self._automaton = automaton
 
+    def found_in(self, text: str) -> bool:
+        """Whether any of the literals occurs in ``text`` (the scan stops at the first)."""
+        return self._automaton is not None and next(self._automaton.iter(text), None) is not None
+
     def occurrences(self, text: str) -> dict[str, list[int]]:
         """Where each literal occurs: literal -> start positions, ascending."""
         found: dict[str, list[int]] = {}
@@ -130,19 +136,84 @@ class PrefixIndex:
         return found
 
 
-def _literal_run(items: list[tuple[Any, Any]], start: int) -> tuple[str, int]:
-    text, index = "", start
-    while index < len(items) and items[index][0] is sre_constants.LITERAL:
-        text += chr(items[index][1])
-        index += 1
-    return text, index
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"  # what re's \\b calls a word character (str patterns)
 
 
-def required_groups(pattern: str, min_length: int = 3) -> tuple[frozenset[str], ...]:
+class WordIndex:
+    """Whole words (or phrases) from a list, found as ``re.finditer(r"\\b(" + trie_regex(words) +
+    r")\\b")`` finds them: leftmost first, the longest word at a start, no overlaps. One
+    Aho-Corasick pass in C instead of a regex tried at every position."""
+
+    def __init__(self, words: set[str] | frozenset[str]) -> None:
+        if not all(word and _is_word_char(word[0]) and _is_word_char(word[-1]) for word in words):
+            raise ValueError("each word must begin and end with a word character")
+        self._automaton: Any = ahocorasick.Automaton()
+        for word in words:
+            self._automaton.add_word(word, word)
+        self._automaton.make_automaton()
+
+    def find(self, text: str) -> list[tuple[int, str]]:
+        """(start, word) of each match, in order."""
+        found: list[tuple[int, int, str]] = []
+        last = len(text) - 1
+        for end, word in self._automaton.iter(text):  # ``end`` is the index of the last character
+            start = end - len(word) + 1
+            # \\b at both ends: the word's own ends are word characters, so their neighbours are not.
+            if (start and _is_word_char(text[start - 1])) or (end < last and _is_word_char(text[end + 1])):
+                continue
+            found.append((start, -len(word), word))
+        found.sort()
+        matches: list[tuple[int, str]] = []
+        resume = 0
+        for start, minus_length, word in found:
+            if start >= resume:  # sorted longest first at each start, so the longest is taken
+                matches.append((start, word))
+                resume = start - minus_length
+        return matches
+
+
+def _whole(op: Any, arg: Any) -> set[str] | None:
+    """Every string one parsed element can match, when that is a few literal strings; else None."""
+    if op is sre_constants.LITERAL:
+        return {chr(arg)}
+    if op is sre_constants.IN:
+        chars = [chr(a) for o, a in arg if o is sre_constants.LITERAL]
+        return set(chars) if len(chars) == len(arg) and len(chars) <= 4 else None
+    if op is sre_constants.SUBPATTERN:
+        return None if arg[0] is not None else _whole_sequence(list(arg[-1]))
+    if op is sre_constants.BRANCH:
+        found: set[str] = set()
+        for branch in arg[1]:
+            sub = _whole_sequence(list(branch))
+            if sub is None:
+                return None
+            found |= sub
+        return found if len(found) <= MAX_PREFIXES else None
+    return None
+
+
+def _whole_sequence(items: list[tuple[Any, Any]]) -> set[str] | None:
+    current = {""}
+    for op, arg in items:
+        if op is sre_constants.AT:
+            continue  # zero-width: the text on either side is still contiguous
+        element = _whole(op, arg)
+        if element is None:
+            return None
+        current = {a + b for a in current for b in element}
+        if len(current) > MAX_PREFIXES:
+            return None
+    return current
+
+
+def required_groups(pattern: str, min_length: int = 2) -> tuple[frozenset[str], ...]:
     """Groups of literals a match must contain: one literal of every group occurs in any match.
 
-    Each top-level element that must match (a run of literal characters, or a group of
-    alternatives with literal starts) gives one group. Optional and repeated elements give none.
+    Each stretch of top-level elements that must match literal text (characters, groups of literal
+    alternatives, ending at most with a group of alternatives with literal starts) gives one group:
+    the strings it can match, joined ("(?:ke|di) kamboja" gives "ke kamboja", "di kamboja"), with
+    spaces at their ends stripped. Optional and repeated elements end a stretch and give none.
     """
     if _has_flags(pattern):
         return ()
@@ -151,17 +222,32 @@ def required_groups(pattern: str, min_length: int = 3) -> tuple[frozenset[str], 
     except re.error:
         return ()
     groups: list[frozenset[str]] = []
-    index = 0
-    while index < len(items):
-        op, arg = items[index]
-        if op is sre_constants.LITERAL:
-            run, index = _literal_run(items, index)
-            if len(run.strip()) >= min_length:
-                groups.append(frozenset([run]))
+    stretch = {""}
+
+    def close() -> None:
+        nonlocal stretch
+        literals = frozenset(text.strip() for text in stretch)
+        if stretch != {""} and all(len(literal) >= min_length for literal in literals):
+            groups.append(literals)
+        stretch = {""}
+
+    for op, arg in items:
+        if op is sre_constants.AT:
             continue
-        if op in (sre_constants.SUBPATTERN, sre_constants.BRANCH):
-            found = _element(op, arg)
-            if found and all(len(p) >= min_length for p in found) and len(found) <= MAX_PREFIXES:
-                groups.append(frozenset(found))
-        index += 1
+        whole = _whole(op, arg)
+        if whole is not None:
+            joined = {a + b for a in stretch for b in whole}
+            if len(joined) > MAX_PREFIXES:  # too many: close the stretch, start one here
+                close()
+                joined = whole
+            stretch = joined
+            continue
+        # An element with literal starts ends the stretch; any other ends it before itself.
+        starts = _element(op, arg) if op in (sre_constants.SUBPATTERN, sre_constants.BRANCH) else None
+        if starts:
+            joined = {a + b for a in stretch for b in starts}
+            if len(joined) <= MAX_PREFIXES:
+                stretch = joined
+        close()
+    close()
     return tuple(groups)

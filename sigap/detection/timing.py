@@ -8,6 +8,7 @@ import re
 from datetime import date, datetime, timedelta
 
 from sigap.detection.normalise import Normalised
+from sigap.detection.prefilter import PrefixIndex, literal_prefixes
 
 DAY_WORDS = {
     "hari ini": 0,
@@ -48,6 +49,12 @@ DEPARTURE_RE = re.compile(
     r"\b(?:berangkat|diberangkatkan|keberangkatan|terbang|dijemput|menyeberang|naik kapal|naik pesawat"
     r"|take off|flight|pesawat|dibawa|pergi|dikirim|penerbangan|brangkat)\b"
 )
+# A date counts only with one of DEPARTURE_RE's words near it. Where none occurs anywhere in the
+# text (most reports), the date scan, the costly part, is skipped.
+_DEPARTURE_WORDS = literal_prefixes(DEPARTURE_RE.pattern)
+if _DEPARTURE_WORDS is None:
+    raise ValueError("DEPARTURE_RE must start with literal words (its pre-check relies on them)")
+DEPARTURE_HINT = PrefixIndex(_DEPARTURE_WORDS)
 # A departure already made is not an imminent one.
 PAST_RE = re.compile(r"\b(?:lalu|yang lalu|sudah berangkat|telah berangkat|sudah pergi|kemarin|tadi)\b")
 WINDOW = 60
@@ -90,10 +97,12 @@ def days_until(match: re.Match[str], today: date) -> int | None:
 
 def soonest_departure(norm: Normalised, now: datetime | None) -> tuple[int, int, int] | None:
     """(days, start, end) of the nearest upcoming departure, in normalised coordinates."""
+    text = norm.text
+    if not DEPARTURE_HINT.found_in(text):
+        return None
     # Reports are written in local (WIB/WITA/WIT) time; without a report time, today's local date.
     today = (now or datetime.now().astimezone()).date()
     best: tuple[int, int, int] | None = None
-    text = norm.text
     for match in TIME_RE.finditer(text):
         days = days_until(match, today)
         if days is None:

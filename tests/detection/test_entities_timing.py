@@ -101,7 +101,7 @@ def test_a_past_departure_is_not_urgent() -> None:
 
 
 def test_patterns_with_capturing_groups_or_flags_get_a_sound_prefilter() -> None:
-    assert required_groups(r"\b(?:(k\S?)erja|bekerja) di kamboja\b") == (frozenset({" di kamboja"}),)
+    assert required_groups(r"\b(?:(k\S?)erja|bekerja) di kamboja\b") == (frozenset({"di kamboja"}),)
     assert required_groups(r"(?i)\bdi Kamboja\b") == ()
 
 

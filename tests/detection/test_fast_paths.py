@@ -1,0 +1,81 @@
+"""The fast paths find exactly what the plain regular expressions they replace find."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sigap.detection import entities, normalise, timing
+from sigap.detection.prefilter import WordIndex, trie_regex
+
+# Text built from the words themselves, their pieces, digits, punctuation and other scripts.
+WORDS = ["korea selatan", "ke", "di", "dari", "negara", "bahasa", "pt", "ud", "cv"]
+OTHER = ["a", "_", "1", "٣", "5٣", "٣5", ".", ",", "-", "/", " ", "  ", "\n", "\t", "é", "ı", "😀", "\u200b"]
+MONEY = ["rp", "idr", "rp.", "juta", "jt", "ribu", "rb", "m", "1.000", "2,5", "18.000.000", "12", "0812"]
+PIECES = st.sampled_from([*entities.COUNTRY_NAMES, *WORDS, *OTHER, *MONEY])
+TEXTS = st.lists(PIECES, max_size=30).map("".join) | st.text(max_size=200)
+
+
+@settings(max_examples=500, deadline=None)
+@given(TEXTS)
+def test_word_index_finds_what_the_trie_regex_finds(text: str) -> None:
+    words = frozenset(entities.COUNTRY_NAMES)
+    expected = [(m.start(), m.group(1)) for m in re.finditer(r"\b(" + trie_regex(words) + r")\b", text)]
+    assert WordIndex(words).find(text) == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(TEXTS)
+def test_money_candidates_are_the_regex_matches(text: str) -> None:
+    expected = [m.span() for m in entities.MONEY_RE.finditer(text)]
+    assert [m.span() for m in entities._money_matches(text)] == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(TEXTS)
+def test_place_check_is_the_whole_prefix_search(text: str) -> None:
+    for start in range(len(text) + 1):
+        expected = re.search(r"\b(?:ke|di|dari|negara|asal)\s+$", text[:start]) is not None
+        assert entities._named_as_place(text, start) == expected
+
+
+ASCII_TEXTS = st.lists(
+    st.sampled_from(
+        ["a", "aa", "aaa", "k3rja", "b4", "4b", "12", " ", "  ", "\n", "\t", "\x1f", "gk", "yg", "."]
+    ),
+    max_size=30,
+).map("".join) | st.text(st.characters(max_codepoint=127), max_size=200)
+
+
+@settings(max_examples=500, deadline=None)
+@given(ASCII_TEXTS)
+def test_the_normaliser_picks_its_scanner_soundly(text: str) -> None:
+    lowered = text.lower()
+    rare = re.search(r"([a-z])\1\1|[a-z][0-9]+[a-z]", lowered) is not None
+    assert rare == bool(
+        normalise.ELONGATION_CHECK_RE.search(lowered) or normalise.LEET_CHECK_RE.search(lowered)
+    )
+    if "  " not in lowered and lowered.isprintable():  # then FAST_RE finds slang words only
+        assert all(m.lastgroup == "slang" for m in normalise.FAST_RE.finditer(lowered))
+
+
+DATED = st.lists(
+    st.sampled_from(
+        ["besok", "lusa", "tgl 20", "30 juni", "3 hari lagi", "senin depan", "berangkat", "brangkat"]
+    )
+    | st.sampled_from(
+        ["pesawat", "naik", "kapal", "dibawa", "pergi", "pergilah", "take", "off", "kemarin", "x"]
+    ),
+    max_size=20,
+).map(" ".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(DATED)
+def test_a_departure_needs_a_departure_word_in_the_text(text: str) -> None:
+    if not timing.DEPARTURE_HINT.found_in(text):  # then soonest_departure returns early
+        for match in timing.TIME_RE.finditer(text):
+            lo, hi = max(0, match.start() - timing.WINDOW), match.end() + timing.WINDOW
+            assert not timing.DEPARTURE_RE.search(text, lo, hi)
