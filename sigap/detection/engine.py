@@ -10,7 +10,7 @@ from typing import Any, NamedTuple, cast
 
 from sigap.detection.catalogue import Catalogue, Indicator, load_catalogue
 from sigap.detection.entities import extract
-from sigap.detection.model import RELEVANCE, LinearModel, features
+from sigap.detection.model import RELEVANCE, LinearModel
 from sigap.detection.normalise import Normalised, normalise
 from sigap.detection.prefilter import PrefixIndex, literal_prefixes
 from sigap.detection.timing import soonest_departure, within_hours
@@ -227,9 +227,7 @@ class Engine:
 
         probabilities: dict[str, float] = {}
         if self.model is not None:
-            probabilities = self.model.probabilities(
-                features(norm.text, cue_names(found, context, legitimacy))
-            )
+            probabilities = self.model.probabilities_of(norm.text, cue_names(found, context, legitimacy))
         p_relevant = probabilities.get(RELEVANCE)
 
         rule_risk, states = self._risk(found, positive, strong, flags, urgent, points, legitimacy)

@@ -14,10 +14,10 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -27,12 +27,14 @@ RELEVANCE = "relevant"
 MAX_TOKENS = 400  # long inputs: the first few hundred words carry the report
 
 
-def features(norm_text: str, cues: Iterable[str]) -> Counter[str]:
+def feature_keys(norm_text: str, cues: Iterable[str]) -> Iterator[str]:
+    """The model's features of a text, one per occurrence: words, word pairs, the cues that fired."""
     words = WORD_RE.findall(norm_text)[:MAX_TOKENS]
-    counts: Counter[str] = Counter(words)
-    counts.update(f"{a} {b}" for a, b in itertools.pairwise(words))
-    counts.update(f"#{cue}" for cue in cues)
-    return counts
+    return itertools.chain(words, map(" ".join, itertools.pairwise(words)), ["#" + cue for cue in cues])
+
+
+def features(norm_text: str, cues: Iterable[str]) -> Counter[str]:
+    return Counter(feature_keys(norm_text, cues))
 
 
 @dataclass
@@ -49,8 +51,8 @@ class LinearModel:
     idf: np.ndarray
     weights: np.ndarray  # rows: features, columns: labels
     bias: np.ndarray
-    groups: list[np.ndarray]  # column indices of each softmax group
-    binary: np.ndarray  # column indices of the sigmoid labels
+    groups: list[list[int]]  # column indices of each softmax group
+    binary: list[int]  # column indices of the sigmoid labels
 
     @classmethod
     def load(cls, path: Path = ARTIFACT) -> LinearModel | None:
@@ -68,8 +70,8 @@ class LinearModel:
             for feature, w in data["weights"][label].items():
                 weights[index[feature], column] = w
         column_of = {label: i for i, label in enumerate(labels)}
-        groups = [np.array([column_of[m] for m in members]) for members in data.get("groups", {}).values()]
-        grouped = {int(c) for g in groups for c in g}
+        groups = [[column_of[m] for m in members] for members in data.get("groups", {}).values()]
+        grouped = {c for g in groups for c in g}
         return cls(
             version=data["version"],
             labels=labels,
@@ -78,29 +80,40 @@ class LinearModel:
             weights=weights,
             bias=np.array([data["bias"][label] for label in labels]),
             groups=groups,
-            binary=np.array([i for i in range(len(labels)) if i not in grouped], dtype=int),
+            binary=[i for i in range(len(labels)) if i not in grouped],
         )
 
     def probabilities(self, counts: Counter[str]) -> dict[str, float]:
         """P(label) for relevance, each modus and each risk level, as scikit-learn would give."""
-        rows, tf = [], []
-        for feature, count in counts.items():
-            row = self.index.get(feature)
-            if row is not None:
-                rows.append(row)
-                tf.append(count)
-        if rows:
-            vector = (1.0 + np.log(np.array(tf, dtype=float))) * self.idf[rows]
+        get = self.index.get
+        return self._from_rows({row: n for feature, n in counts.items() if (row := get(feature)) is not None})
+
+    def probabilities_of(self, norm_text: str, cues: Iterable[str]) -> dict[str, float]:
+        """``probabilities(features(norm_text, cues))`` without building the unknown features' counts."""
+        known: Counter[int | None] = Counter(map(self.index.get, feature_keys(norm_text, cues)))
+        known.pop(None, None)  # features the model never saw (counted in C, dropped once)
+        return self._from_rows(cast(dict[int, int], known))
+
+    def _from_rows(self, known: dict[int, int]) -> dict[str, float]:
+        if known:
+            rows = np.fromiter(known, dtype=np.intp, count=len(known))
+            tf = np.fromiter(known.values(), dtype=float, count=len(known))
+            vector = (1.0 + np.log(tf)) * self.idf[rows]
             vector /= math.sqrt(float(vector @ vector)) or 1.0
-            z = vector @ self.weights[rows] + self.bias
+            z = (vector @ self.weights[rows] + self.bias).tolist()
         else:
-            z = self.bias.copy()
-        p = np.empty_like(z)
-        p[self.binary] = 1.0 / (1.0 + np.exp(-np.clip(z[self.binary], -30.0, 30.0)))
+            z = self.bias.tolist()
+        # Sixteen numbers: plain Python is quicker here than NumPy's per-call overhead.
+        p = [0.0] * len(z)
+        for k in self.binary:
+            p[k] = 1.0 / (1.0 + math.exp(-min(30.0, max(-30.0, z[k]))))
         for group in self.groups:
-            e = np.exp(z[group] - z[group].max())
-            p[group] = e / e.sum()
-        return dict(zip(self.labels, p.tolist(), strict=True))
+            top = max(z[k] for k in group)
+            e = [math.exp(z[k] - top) for k in group]
+            total = sum(e)
+            for k, value in zip(group, e, strict=True):
+                p[k] = value / total
+        return dict(zip(self.labels, p, strict=True))
 
 
 #: Inverse regularisation strength of each model, chosen by leave-one-writer-out cross-validation.
