@@ -69,6 +69,23 @@ ACCESS: dict[str, dict[str, dict[str, Reach]]] = {
         },
         "change": {Role.ADMIN: ALL},
     },
+    # Community reports: a kader sees what they filed; officers see their territory's reports.
+    # Partners see only what is referred to them (cases, issue #5), never the raw signals.
+    "intake.report": {
+        "view": {
+            Role.KADER: OWN,
+            Role.PIMPASA: TERRITORY,
+            Role.SUPERVISOR: TERRITORY,
+            Role.ANALIS: TERRITORY,
+            Role.PUSAT: ALL,
+            Role.ADMIN: ALL,
+        },
+        "change": {
+            Role.PIMPASA: TERRITORY,
+            Role.SUPERVISOR: TERRITORY,
+            Role.ADMIN: ALL,
+        },
+    },
     "audit.auditevent": {
         "view": {
             Role.SUPERVISOR: TERRITORY,

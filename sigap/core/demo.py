@@ -124,14 +124,25 @@ def demo_load(*, password: str = DEMO_PASSWORD) -> list[DemoLogin]:
             Role.SUPERVISOR,
             orgs["kanim"],
             None,
-            {"first_name": "Supervisor", "last_name": "Kanim"},
+            {
+                "first_name": "Supervisor",
+                "last_name": "Kanim",
+                # Alerts for critical reports go here (email to the console, messages to var/outbox.jsonl).
+                "email": "supervisor.serang@demo.sigap.invalid",
+                "phone": "+62 811-0000-0002",
+            },
         ),
         (
             "pimpasa.tirtayasa",
             Role.PIMPASA,
             orgs["kanim"],
             TIRTAYASA_DESA_BINAAN + PONTANG_DESA_BINAAN,
-            {"first_name": "Pimpasa", "last_name": "Tirtayasa"},
+            {
+                "first_name": "Pimpasa",
+                "last_name": "Tirtayasa",
+                "email": "pimpasa.tirtayasa@demo.sigap.invalid",
+                "phone": "+62 811-0000-0001",
+            },
         ),
         (
             "kader.lontar",

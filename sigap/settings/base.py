@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "sigap.organisations",
     "sigap.accounts",
     "sigap.audit",
+    "sigap.intake",
 ]
 
 MIDDLEWARE = [
@@ -215,3 +216,13 @@ SIGAP_VAR_DIR = VAR_DIR
 SIGAP_DEFAULT_CODE_VERSION = "kepmendagri_2025"
 SIGAP_FIELD_KEYS = env_list("SIGAP_FIELD_KEYS", [])
 SIGAP_HMAC_KEY = env_str("SIGAP_HMAC_KEY")
+#: Alerts by email: printed to the console unless a deployment configures SMTP (prod does).
+EMAIL_BACKEND = env_str("SIGAP_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("SIGAP_FROM_EMAIL", "SIGAP <noreply@sigap.invalid>")
+#: Where WhatsApp/SMS alerts go: a class with ``send(to, body)``; the default writes var/outbox.jsonl.
+SIGAP_MESSAGE_SENDER = env_str("SIGAP_MESSAGE_SENDER", "sigap.core.notify.FileSender")
+#: Hotlines printed on posters and shown on the public pages: "name|number" items, comma-separated.
+SIGAP_HOTLINES = env_list(
+    "SIGAP_HOTLINES",
+    ["Kantor Imigrasi Serang (WhatsApp)|0811-1234-5678", "Polisi|110", "SAPA 129 (perempuan dan anak)|129"],
+)

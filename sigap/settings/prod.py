@@ -6,7 +6,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from sigap.settings.base import *  # noqa: F403
 from sigap.settings.base import SECRET_KEY, SIGAP_FIELD_KEYS, SIGAP_HMAC_KEY, SIGAP_TRUSTED_PROXIES
-from sigap.settings.env import env_bool, env_int
+from sigap.settings.env import env_bool, env_int, env_str
 
 DEBUG = False
 for _name, _value in (
@@ -29,3 +29,4 @@ CSRF_COOKIE_NAME = "__Host-csrftoken"
 SECURE_HSTS_SECONDS = env_int("SIGAP_HSTS_SECONDS", 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
+EMAIL_BACKEND = env_str("SIGAP_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")

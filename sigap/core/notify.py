@@ -1,0 +1,67 @@
+"""Telling officers something happened: email plus a pluggable WhatsApp/SMS sender.
+
+The sender is configuration (``SIGAP_MESSAGE_SENDER``, a dotted path): the default writes each
+message as one JSON line to ``<var>/outbox.jsonl`` (and the log says only that a message was
+written, never to whom or what), so a development machine never texts anyone. A deployment points the
+setting at a gateway adapter with the same ``send(to, body)`` method. Message bodies carry no
+personal data of reporters or victims: a report number, its risk, the village and a link.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Protocol
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+log = logging.getLogger(__name__)
+
+
+class MessageSender(Protocol):
+    def send(self, to: str, body: str) -> None: ...
+
+
+class FileSender:
+    """Writes messages to ``<var>/outbox.jsonl`` instead of sending them (the default)."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or Path(settings.SIGAP_VAR_DIR) / "outbox.jsonl"
+
+    def send(self, to: str, body: str) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        line = json.dumps({"at": timezone.now().isoformat(), "to": to, "body": body}, ensure_ascii=False)
+        with self.path.open("a", encoding="utf-8") as handle:
+            handle.write(line + "\n")
+        log.info("message written to the outbox")
+
+
+@lru_cache(maxsize=1)
+def message_sender() -> MessageSender:
+    path = getattr(settings, "SIGAP_MESSAGE_SENDER", "sigap.core.notify.FileSender")
+    sender: MessageSender = import_string(path)()
+    return sender
+
+
+def notify_users(users: Iterable[Any], *, subject: str, body: str) -> int:
+    """Email and message each user who has an address or a phone; returns how many were reached."""
+    reached = 0
+    for user in users:
+        sent = False
+        if user.email:
+            send_mail(subject, body, None, [user.email], fail_silently=True)
+            sent = True
+        if user.phone:
+            try:
+                message_sender().send(user.phone, f"{subject}\n{body}")
+                sent = True
+            except Exception:  # a gateway outage must not lose the email or stop the others
+                log.exception("message sender failed")
+        reached += sent
+    return reached

@@ -1,0 +1,196 @@
+"""Reports from the community (signals), the conversation with their reporter, and attachments.
+
+A report is a *signal*, not yet a case: it keeps what the reporter said, where and when, who is at
+risk, and how the reporter wants to be known. The reporter's name and contact are stored only
+encrypted (``sigap.core.crypto``) and only when the reporter chose to give them; the receipt code
+and PIN the reporter follows up with are stored only as keyed digests.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from sigap.core.access import Reach, RestrictedQuerySet
+from sigap.core.territory import NOTHING, within_q
+
+if TYPE_CHECKING:
+    from sigap.accounts.models import User
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Web form")
+    PWA = "pwa", _("Field app (PWA)")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    SMS = "sms", _("SMS")
+    API = "api", _("Partner system (API)")
+
+
+class IdentityTier(models.TextChoices):
+    """How the reporter wants to be known (the form explains each in plain words)."""
+
+    ANONIM = "anonim", _("Anonymous: no name, no contact")
+    RAHASIA = "rahasia", _("Confidential: contact seen only by the officer handling the report")
+    TERBUKA = "terbuka", _("Open: name and contact may be used by the officers")
+
+
+class AgeBand(models.TextChoices):
+    CHILD = "anak", _("Child (under 18)")
+    ADULT = "dewasa", _("Adult")
+    MIXED = "campuran", _("Children and adults")
+    UNKNOWN = "tidak_tahu", _("Don't know")
+
+
+class Relation(models.TextChoices):
+    SELF = "diri_sendiri", _("Myself")
+    FAMILY = "keluarga", _("Family")
+    NEIGHBOUR = "tetangga", _("Neighbour")
+    FRIEND = "teman", _("Friend")
+    PUPIL = "murid", _("Pupil or student")
+    OTHER = "lainnya", _("Someone else")
+
+
+class ReportStatus(models.TextChoices):
+    """What the reporter sees on the status page, in plain words."""
+
+    RECEIVED = "diterima", _("Received: waiting to be read by an officer")
+    IN_REVIEW = "diperiksa", _("Being checked by an officer")
+    NEEDS_INFO = "perlu_info", _("The officer has a question for you")
+    FOLLOWED_UP = "ditindaklanjuti", _("Followed up by the officers")
+    CLOSED = "selesai", _("Closed")
+
+
+class ReportQuerySet(RestrictedQuerySet["Report"]):
+    pass
+
+
+class Report(models.Model):
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
+    submitted_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="submitted_reports",
+        verbose_name=_("submitted by (field officer)"),
+    )
+    text = models.TextField(_("what happened"))
+    desa = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("village (desa/kelurahan)"),
+    )
+    location_text = models.CharField(_("place, in the reporter's words"), max_length=300, blank=True)
+    occurred_on = models.DateField(_("date it happened"), null=True, blank=True)
+    occurred_text = models.CharField(_("when, in the reporter's words"), max_length=120, blank=True)
+    persons_at_risk = models.PositiveSmallIntegerField(_("people at risk"), null=True, blank=True)
+    age_band = models.CharField(_("ages"), max_length=12, choices=AgeBand.choices, blank=True)
+    relation = models.CharField(_("reporter is"), max_length=14, choices=Relation.choices, blank=True)
+    recruiter_text = models.CharField(_("who is recruiting or arranging"), max_length=500, blank=True)
+    identity_tier = models.CharField(_("identity"), max_length=8, choices=IdentityTier.choices)
+    reporter_name_sealed = models.TextField(blank=True, editable=False)
+    reporter_contact_sealed = models.TextField(blank=True, editable=False)
+    consent_at = models.DateTimeField(_("consent given at"))
+    consent_version = models.CharField(max_length=20)
+    receipt_digest = models.CharField(max_length=64, unique=True, editable=False)
+    pin_digest = models.CharField(max_length=64, editable=False)
+    idempotency_key = models.CharField(max_length=80, null=True, blank=True, unique=True, editable=False)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ReportStatus.choices, default=ReportStatus.RECEIVED
+    )
+    simhash = models.BigIntegerField(default=0, editable=False)
+    near_duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="near_duplicates",
+        verbose_name=_("near-duplicate of"),
+    )
+    # The detection engine's reading, stored with its version (filled in by a background task).
+    relevant = models.BooleanField(null=True)
+    risk = models.CharField(_("risk"), max_length=10, blank=True)
+    modus = models.JSONField(_("modus"), default=list, blank=True)
+    score = models.FloatField(null=True, blank=True)
+    analysis = models.JSONField(default=dict, blank=True)
+    engine_version = models.CharField(max_length=80, blank=True)
+    analysed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["desa", "-created_at"]),
+            models.Index(fields=["risk", "-created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk}"
+
+    @property
+    def has_identity(self) -> bool:
+        return bool(self.reporter_name_sealed or self.reporter_contact_sealed)
+
+    @classmethod
+    def access_filter(cls, user: User, reach: Reach) -> Q:
+        if reach is Reach.OWN:
+            return Q(submitted_by=user)
+        if reach is Reach.TERRITORY:
+            codes = user.scope_codes()
+            q = Q(submitted_by=user)
+            return q | within_q("desa", codes) if codes else q
+        return NOTHING
+
+
+class Sender(models.TextChoices):
+    REPORTER = "reporter", _("Reporter")
+    OFFICER = "officer", _("Officer")
+    SYSTEM = "system", _("SIGAP")
+
+
+class ReportMessage(models.Model):
+    """The conversation on the status page: officers' questions and the reporter's answers."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="messages")
+    sender = models.CharField(max_length=10, choices=Sender.choices)
+    author = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    body = models.TextField()
+    is_question = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_sender_display()} #{self.pk}"
+
+
+class Attachment(models.Model):
+    """A sanitised photo, screenshot or PDF, stored outside the web root under a random name."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="attachments")
+    stored_name = models.CharField(max_length=64, unique=True)
+    display_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.display_name

@@ -1,0 +1,338 @@
+"""Writing reports: submission from every channel, the reporter's follow-up, the engine's reading.
+
+Every channel (web form, field app, WhatsApp, SMS, partner API) ends in :func:`report_submit`, so
+the rules are the same everywhere: consent, identity tiers, attachments checked before anything is
+saved, a receipt code and PIN shown once, near-duplicates flagged (never dropped), and the analysis
+queued for the background worker once the report is committed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import re
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from sigap.audit.services import audit_record
+from sigap.core.crypto import digest, seal
+from sigap.core.exceptions import ApplicationError
+from sigap.intake.attachments import CleanFile
+from sigap.intake.models import (
+    Attachment,
+    Channel,
+    IdentityTier,
+    Report,
+    ReportMessage,
+    ReportStatus,
+    Sender,
+)
+from sigap.regions.models import Level, Region
+
+#: The consent wording the reporter agreed to; bump when the text on the form changes.
+CONSENT_VERSION = "2026-11"
+TEXT_MIN, TEXT_MAX = 10, 5000
+MESSAGE_MAX = 2000
+MAX_ATTACHMENTS = 5
+#: Receipt codes: 8 characters of Crockford's base32 (no I, L, O, U), shown as XXXX-XXXX: 40 bits.
+RECEIPT_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+RECEIPT_RE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{4}-?[0-9A-HJKMNP-TV-Z]{4}$")
+PIN_LENGTH = 6
+NEAR_DUPLICATE_BITS = 10  # simhash distance at or below which two reports are near-duplicates
+NEAR_DUPLICATE_WINDOW = timedelta(days=14)
+NEAR_DUPLICATE_POOL = 500  # most recent reports compared
+
+
+@dataclass(frozen=True)
+class Submitted:
+    report: Report
+    receipt: str  # shown to the reporter once; only its digest is stored
+    pin: str
+    created: bool  # False: an idempotent replay of a report already stored
+
+
+def upload_dir() -> Path:
+    """Where attachments live: under the var directory, never under a static or media URL."""
+    path = Path(settings.SIGAP_VAR_DIR) / "uploads"
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def normalise_receipt(code: str) -> str:
+    """ "abcd efgh", "ABCD-EFGH", "abcdefgh" → "ABCD-EFGH" (o→0, i/l→1 as Crockford reads them)."""
+    cleaned = re.sub(r"[\s\-]", "", code.upper()).translate(str.maketrans("OIL", "011"))
+    return f"{cleaned[:4]}-{cleaned[4:]}" if len(cleaned) == 8 else cleaned
+
+
+def receipt_digest(code: str) -> str:
+    return digest("report-receipt", normalise_receipt(code))
+
+
+def pin_digest(code: str, pin: str) -> str:
+    return digest("report-pin", normalise_receipt(code), pin.strip())
+
+
+def _new_receipt() -> tuple[str, str]:
+    code = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(8))
+    pin = "".join(secrets.choice("0123456789") for _ in range(PIN_LENGTH))
+    return f"{code[:4]}-{code[4:]}", pin
+
+
+def simhash(text: str) -> int:
+    """A 64-bit SimHash over word pairs: close texts get close hashes (signed, for the database).
+
+    On the corpus, a sentence added to a report moves it ~3 bits, unrelated reports are >= 21 apart.
+    """
+    words = re.findall(r"\w+", text.lower())
+    grams = [" ".join(words[i : i + 2]) for i in range(max(1, len(words) - 1))]
+    weights = [0] * 64
+    for gram in grams:
+        value = int.from_bytes(hashlib.blake2b(gram.encode(), digest_size=8).digest(), "big")
+        for bit in range(64):
+            weights[bit] += 1 if value >> bit & 1 else -1
+    unsigned = sum(1 << bit for bit in range(64) if weights[bit] > 0)
+    return unsigned - (1 << 64) if unsigned >= 1 << 63 else unsigned
+
+
+def _near_duplicate(fingerprint: int) -> int | None:
+    """The most recent report whose text is nearly the same (flagged for the officer, never dropped)."""
+    since = timezone.now() - NEAR_DUPLICATE_WINDOW
+    recent = Report.objects.filter(created_at__gte=since).order_by("-created_at")[:NEAR_DUPLICATE_POOL]
+    mask = (1 << 64) - 1
+    for pk, other in recent.values_list("pk", "simhash"):
+        if bin((fingerprint ^ other) & mask).count("1") <= NEAR_DUPLICATE_BITS:
+            return int(pk)
+    return None
+
+
+def _check_identity(*, tier: str, name: str, contact: str) -> None:
+    if tier not in IdentityTier.values:
+        raise ApplicationError(_("Choose how you want to be known: anonymous, confidential or open."))
+    if tier == IdentityTier.ANONIM and (name or contact):
+        raise ApplicationError(
+            _(
+                "You chose to stay anonymous, so leave your name and contact empty "
+                "(or choose 'confidential' to give them)."
+            )
+        )
+    if tier != IdentityTier.ANONIM and not contact:
+        raise ApplicationError(
+            _("Give a phone number or another way to reach you, or choose to stay anonymous.")
+        )
+
+
+def _resolve_desa(code: str | None) -> Region | None:
+    if not code:
+        return None
+    region = Region.objects.filter(code=code, retired_in="").first()
+    if region is None or region.level != Level.VILLAGE:
+        raise ApplicationError(_("That village was not found. Search again, or choose 'I don't know'."))
+    return region
+
+
+@transaction.atomic
+def report_submit(
+    *,
+    channel: str,
+    text: str,
+    identity_tier: str,
+    consent: bool,
+    desa_code: str | None = None,
+    location_text: str = "",
+    occurred_on: date | None = None,
+    occurred_text: str = "",
+    persons_at_risk: int | None = None,
+    age_band: str = "",
+    relation: str = "",
+    recruiter_text: str = "",
+    reporter_name: str = "",
+    reporter_contact: str = "",
+    submitted_by: Any = None,
+    idempotency_key: str | None = None,
+    files: Sequence[CleanFile] = (),
+) -> Submitted:
+    """Store one report from any channel. Attachments must already have passed ``sanitise_upload``."""
+    if channel not in Channel.values:
+        raise ApplicationError(_("Unknown channel."))
+    if idempotency_key:
+        existing = Report.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            if existing.submitted_by_id != getattr(submitted_by, "pk", None):
+                raise ApplicationError(_("This submission key was already used."))
+            return Submitted(existing, receipt="", pin="", created=False)
+    text = (text or "").strip()
+    if len(text) < TEXT_MIN:
+        raise ApplicationError(_("Tell us a little more about what happened (at least a sentence)."))
+    if len(text) > TEXT_MAX:
+        raise ApplicationError(
+            _("The story is too long: at most %(max)d characters. Put the rest in a follow-up message.")
+            % {"max": TEXT_MAX}
+        )
+    if not consent:
+        raise ApplicationError(_("Please confirm that you agree to how SIGAP uses your report."))
+    reporter_name, reporter_contact = reporter_name.strip(), reporter_contact.strip()
+    _check_identity(tier=identity_tier, name=reporter_name, contact=reporter_contact)
+    if len(files) > MAX_ATTACHMENTS:
+        raise ApplicationError(_("At most %(max)d files per report.") % {"max": MAX_ATTACHMENTS})
+    if persons_at_risk is not None and not 0 < persons_at_risk <= 1000:
+        raise ApplicationError(_("The number of people at risk must be between 1 and 1000."))
+    desa = _resolve_desa(desa_code)
+
+    receipt, pin = _new_receipt()
+    while Report.objects.filter(receipt_digest=receipt_digest(receipt)).exists():  # 1 in 10^12
+        receipt, pin = _new_receipt()
+    fingerprint = simhash(text)
+    report = Report.objects.create(
+        channel=channel,
+        submitted_by=submitted_by if getattr(submitted_by, "is_authenticated", False) else None,
+        text=text,
+        desa=desa,
+        location_text=location_text.strip()[:300],
+        occurred_on=occurred_on,
+        occurred_text=occurred_text.strip()[:120],
+        persons_at_risk=persons_at_risk,
+        age_band=age_band,
+        relation=relation,
+        recruiter_text=recruiter_text.strip()[:500],
+        identity_tier=identity_tier,
+        reporter_name_sealed=seal(reporter_name),
+        reporter_contact_sealed=seal(reporter_contact),
+        consent_at=timezone.now(),
+        consent_version=CONSENT_VERSION,
+        receipt_digest=receipt_digest(receipt),
+        pin_digest=pin_digest(receipt, pin),
+        idempotency_key=idempotency_key or None,
+        simhash=fingerprint,
+        near_duplicate_of_id=_near_duplicate(fingerprint),
+    )
+    audit_record(
+        actor=submitted_by,
+        action="report.submit",
+        obj=report,
+        metadata={
+            "channel": channel,
+            "identity_tier": identity_tier,
+            "attachments": len(files),
+            "near_duplicate_of": report.near_duplicate_of_id,
+        },
+    )
+    _store_files(report, files)  # last: if it fails, the transaction undoes the rows, it the files
+    transaction.on_commit(lambda: _queue_analysis(report.pk))
+    return Submitted(report, receipt=receipt, pin=pin, created=True)
+
+
+def _store_files(report: Report, files: Sequence[CleanFile]) -> None:
+    """Write the files, then their rows; if anything fails, the files written are removed again."""
+    written: list[Path] = []
+    directory = upload_dir()
+    try:
+        for clean in files:
+            path = directory / clean.stored_name
+            with path.open("xb") as handle:
+                handle.write(clean.data)
+            path.chmod(0o600)
+            written.append(path)
+            Attachment.objects.create(
+                report=report,
+                stored_name=clean.stored_name,
+                display_name=clean.display_name,
+                content_type=clean.content_type,
+                size=clean.size,
+                sha256=clean.sha256,
+            )
+    except BaseException:
+        for path in written:
+            with contextlib.suppress(OSError):
+                path.unlink()
+        raise
+
+
+def _queue_analysis(report_id: int) -> None:
+    from sigap.intake.tasks import analyse_report
+
+    analyse_report.enqueue(report_id)
+
+
+def report_find(*, receipt: str, pin: str) -> Report | None:
+    """The report a receipt and PIN open, or None (wrong code and wrong PIN look the same)."""
+    if not RECEIPT_RE.match(normalise_receipt(receipt or "")) or not (pin or "").strip().isdigit():
+        return None
+    report = Report.objects.filter(receipt_digest=receipt_digest(receipt)).first()
+    if report is None or not secrets.compare_digest(report.pin_digest, pin_digest(receipt, pin)):
+        return None
+    return report
+
+
+@transaction.atomic
+def reporter_reply(*, report: Report, body: str) -> ReportMessage:
+    """The reporter adds information or answers a question, staying as anonymous as they chose."""
+    body = (body or "").strip()
+    if not body:
+        raise ApplicationError(_("Write your message first."))
+    if len(body) > MESSAGE_MAX:
+        raise ApplicationError(_("At most %(max)d characters per message.") % {"max": MESSAGE_MAX})
+    if report.status == ReportStatus.CLOSED:
+        raise ApplicationError(_("This report is closed. Send a new report if something new happened."))
+    message = ReportMessage.objects.create(report=report, sender=Sender.REPORTER, body=body)
+    if report.status == ReportStatus.NEEDS_INFO:
+        report.status = ReportStatus.IN_REVIEW
+        report.save(update_fields=["status", "updated_at"])
+    audit_record(actor=None, action="report.reporter_message", obj=report, metadata={"message": message.pk})
+    return message
+
+
+@transaction.atomic
+def officer_message(*, report: Report, officer: Any, body: str, question: bool = False) -> ReportMessage:
+    """An officer writes to the reporter (shown on the status page); a question asks for an answer."""
+    body = (body or "").strip()
+    if not body:
+        raise ApplicationError(_("Write your message first."))
+    if len(body) > MESSAGE_MAX:
+        raise ApplicationError(_("At most %(max)d characters per message.") % {"max": MESSAGE_MAX})
+    message = ReportMessage.objects.create(
+        report=report, sender=Sender.OFFICER, author=officer, body=body, is_question=question
+    )
+    if question:
+        report.status = ReportStatus.NEEDS_INFO
+    elif report.status == ReportStatus.RECEIVED:
+        report.status = ReportStatus.IN_REVIEW
+    report.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=officer,
+        action="report.ask" if question else "report.message",
+        obj=report,
+        metadata={"message": message.pk},
+    )
+    return message
+
+
+@transaction.atomic
+def report_store_analysis(*, report_id: int, record: dict[str, Any], engine_version: str) -> Report:
+    """Keep the engine's reading of a report (every channel's reports pass through here)."""
+    report = Report.objects.select_for_update().get(pk=report_id)
+    report.relevant = bool(record["relevant"])
+    report.risk = record["risk"]
+    report.modus = list(record["modus"])
+    report.score = float(record["score"])
+    report.analysis = record
+    report.engine_version = engine_version
+    report.analysed_at = timezone.now()
+    report.save(
+        update_fields=["relevant", "risk", "modus", "score", "analysis", "engine_version", "analysed_at"]
+    )
+    audit_record(
+        actor=None,
+        action="report.analyse",
+        obj=report,
+        metadata={"risk": report.risk, "modus": report.modus, "engine": engine_version},
+    )
+    return report

@@ -1,0 +1,189 @@
+"""Submitting reports, following them up, and the engine's reading on arrival (services layer)."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core import mail
+from PIL import Image
+
+from sigap.audit.models import AuditEvent
+from sigap.core.crypto import unseal
+from sigap.core.exceptions import ApplicationError
+from sigap.intake.attachments import sanitise_upload
+from sigap.intake.models import Attachment, Channel, IdentityTier, Report, ReportStatus, Sender
+from sigap.intake.selectors import reporter_identity
+from sigap.intake.services import (
+    RECEIPT_RE,
+    Submitted,
+    normalise_receipt,
+    officer_message,
+    report_find,
+    report_submit,
+    reporter_reply,
+    upload_dir,
+)
+
+pytestmark = pytest.mark.django_db
+
+LONTAR = "36.04.13.2007"
+SCAM = "ponakan sy ditawarin kerja admin di Kamboja, berangkat lusa via Bangkok, gaji 20jt katanya"
+
+
+def _submit(**overrides: Any) -> Submitted:
+    fields: dict[str, Any] = {
+        "channel": Channel.WEB,
+        "text": "Ada calo menawarkan kerja ke Malaysia tanpa paspor kepada pemuda desa kami.",
+        "identity_tier": IdentityTier.ANONIM,
+        "consent": True,
+        "desa_code": LONTAR,
+    }
+    fields.update(overrides)
+    return report_submit(**fields)
+
+
+def test_anonymous_report_gets_a_receipt_and_pin_stored_only_as_digests(demo_world) -> None:
+    submitted = _submit()
+    assert RECEIPT_RE.match(submitted.receipt) and len(submitted.pin) == 6 and submitted.pin.isdigit()
+    report = submitted.report
+    assert submitted.receipt not in report.receipt_digest and submitted.pin not in report.pin_digest
+    assert report.status == ReportStatus.RECEIVED and not report.has_identity
+    assert report_find(receipt=submitted.receipt.lower().replace("-", " "), pin=submitted.pin) == report
+    assert report_find(receipt=submitted.receipt, pin="000000" if submitted.pin != "000000" else "1") is None
+    assert report_find(receipt="ZZZZ-ZZZZ", pin=submitted.pin) is None
+    assert AuditEvent.objects.filter(action="report.submit", object_id=str(report.pk)).exists()
+
+
+def test_receipt_codes_read_the_way_people_copy_them() -> None:
+    assert normalise_receipt("abcd efgh") == "ABCD-EFGH"
+    assert normalise_receipt("O1IL-2345") == "0111-2345"
+
+
+def test_confidential_contact_is_encrypted_and_each_read_is_audited(demo_world) -> None:
+    report = _submit(
+        identity_tier=IdentityTier.RAHASIA, reporter_name="Siti", reporter_contact="081234567890"
+    ).report
+    assert "081234567890" not in report.reporter_contact_sealed
+    assert unseal(report.reporter_contact_sealed) == "081234567890"
+    pimpasa, kader, analis = (demo_world[u] for u in ("pimpasa.tirtayasa", "kader.lontar", "analis.banten"))
+    before = AuditEvent.objects.filter(action="read.sensitive").count()
+    assert reporter_identity(user=pimpasa, report=report, purpose="triage") == {
+        "name": "Siti",
+        "contact": "081234567890",
+    }
+    assert AuditEvent.objects.filter(action="read.sensitive").count() == before + 1
+    # Confidential: not for the regional analyst, and a kader who did not file it sees nothing.
+    assert reporter_identity(user=analis, report=report, purpose="triage") is None
+    assert reporter_identity(user=kader, report=report, purpose="triage") is None
+    assert AuditEvent.objects.filter(action="read.sensitive").count() == before + 1
+
+
+@pytest.mark.parametrize(
+    ("tier", "name", "contact"),
+    [
+        (IdentityTier.ANONIM, "", "0812"),
+        (IdentityTier.RAHASIA, "Siti", ""),
+        ("bogus", "", ""),
+    ],
+)
+def test_identity_tier_must_match_what_is_given(demo_world, tier: str, name: str, contact: str) -> None:
+    with pytest.raises(ApplicationError):
+        _submit(identity_tier=tier, reporter_name=name, reporter_contact=contact)
+    assert not Report.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [{"consent": False}, {"text": "tolong"}, {"desa_code": "36.04"}, {"persons_at_risk": 0}],
+)
+def test_bad_input_is_refused_and_nothing_is_saved(demo_world, overrides: dict) -> None:
+    with pytest.raises(ApplicationError):
+        _submit(**overrides)
+    assert not Report.objects.exists()
+
+
+def test_a_replayed_submission_is_stored_once(demo_world) -> None:
+    kader = demo_world["kader.lontar"]
+    first = _submit(channel=Channel.PWA, submitted_by=kader, idempotency_key="k-1")
+    again = _submit(channel=Channel.PWA, submitted_by=kader, idempotency_key="k-1")
+    assert first.created and not again.created and again.report == first.report
+    assert Report.objects.count() == 1
+    with pytest.raises(ApplicationError):  # someone else's key
+        _submit(channel=Channel.PWA, submitted_by=demo_world["pimpasa.tirtayasa"], idempotency_key="k-1")
+
+
+def test_near_duplicates_are_flagged_not_dropped(demo_world) -> None:
+    first = _submit().report
+    second = _submit(text=first.text + " Mohon dicek.").report
+    other = _submit(text="Ada orang asing menginap di rumah kosong dekat pantai, tidak lapor RT.").report
+    assert second.near_duplicate_of == first
+    assert other.near_duplicate_of is None
+    assert Report.objects.count() == 3
+
+
+def test_conversation_with_the_reporter(demo_world) -> None:
+    submitted = _submit()
+    report = submitted.report
+    officer_message(
+        report=report, officer=demo_world["pimpasa.tirtayasa"], body="Kapan berangkatnya?", question=True
+    )
+    report.refresh_from_db()
+    assert report.status == ReportStatus.NEEDS_INFO
+    reporter_reply(report=report, body="Besok pagi dari dermaga.")
+    report.refresh_from_db()
+    assert report.status == ReportStatus.IN_REVIEW
+    assert [m.sender for m in report.messages.all()] == [Sender.OFFICER, Sender.REPORTER]
+    with pytest.raises(ApplicationError):
+        reporter_reply(report=report, body="   ")
+
+
+def test_a_critical_report_is_analysed_and_alerts_the_pimpasa_and_supervisor(
+    demo_world, django_capture_on_commit_callbacks, settings, tmp_path: Path
+) -> None:
+    settings.SIGAP_VAR_DIR = tmp_path
+    from sigap.core.notify import message_sender
+
+    message_sender.cache_clear()
+    pimpasa, supervisor = demo_world["pimpasa.tirtayasa"], demo_world["supervisor.serang"]
+    for user, phone in ((pimpasa, "081200000001"), (supervisor, "081200000002")):
+        user.email, user.phone = f"{user.username}@example.org", phone
+        user.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        report = _submit(text=SCAM).report
+    report.refresh_from_db()
+    assert report.risk == "critical" and report.modus[0] == "online_scam"
+    assert set(report.analysis["entities"]["countries"]) >= {"KH", "TH"}
+    assert report.engine_version and report.analysed_at
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([pimpasa.email, supervisor.email])
+    sent = [json.loads(line) for line in (tmp_path / "outbox.jsonl").read_text().splitlines()]
+    assert sorted(m["to"] for m in sent) == ["081200000001", "081200000002"]
+    assert all(str(report.pk) in m["body"] and "Kamboja" not in m["body"] for m in sent)  # no story text
+    message_sender.cache_clear()
+
+
+def _png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_attachments_are_stored_outside_the_web_root(demo_world, settings, tmp_path: Path) -> None:
+    settings.SIGAP_VAR_DIR = tmp_path
+    clean = sanitise_upload(name="iklan.png", data=_png())
+    report = _submit(files=[clean]).report
+    attachment = Attachment.objects.get(report=report)
+    assert (upload_dir() / attachment.stored_name).read_bytes() == clean.data
+    assert str(upload_dir()).startswith(str(tmp_path))
+
+
+def test_a_failed_attachment_leaves_no_file_and_no_report(demo_world, settings, tmp_path: Path) -> None:
+    settings.SIGAP_VAR_DIR = tmp_path
+    clean = sanitise_upload(name="iklan.png", data=_png())
+    with pytest.raises(FileExistsError):  # the same stored name twice: the second write fails
+        _submit(files=[clean, clean])
+    assert not Report.objects.exists() and not Attachment.objects.exists()
+    assert list(upload_dir().iterdir()) == []
