@@ -18,6 +18,8 @@ from sigap.accounts.selectors import user_get, user_list
 from sigap.audit.models import AuditEvent
 from sigap.audit.selectors import audit_get, audit_list
 from sigap.core.access import require_reach
+from sigap.intake.api import ApiError as IntakeApiError
+from sigap.intake.api import router as intake_router
 from sigap.organisations.selectors import organisation_get, organisation_list
 from sigap.regions.selectors import region_get, region_label, region_search
 
@@ -191,3 +193,11 @@ def audit_event(request: HttpRequest, event_id: int) -> Any:
     require_reach(request.user, AuditEvent)
     found = audit_get(user=request.user, pk=event_id)
     return _found(found)
+
+
+@api.exception_handler(IntakeApiError)
+def intake_error(request: HttpRequest, exc: IntakeApiError) -> HttpResponse:
+    return api.create_response(request, {"code": exc.code, "message": exc.messages}, status=exc.status_code)
+
+
+api.add_router("/reports", intake_router)

@@ -40,6 +40,7 @@ HIDDEN = "hidden"  # 200 but the object is not listed
 DENY = "deny"  # 403 or 404, and nothing of the object in the body
 LOGIN = "login"  # anonymous: redirect to the sign-in page (pages) or 401 (API)
 REDIRECT = "redirect"  # 302 (sign-in page when signed in, sign-out, language switch)
+INVALID = "invalid"  # 400/422: a public endpoint reached by everyone, refusing the sample request
 
 
 def _same(outcome: str) -> dict[str, tuple[str, str]]:
@@ -111,6 +112,15 @@ ROUTES: list[Route] = [
     Route("audit:list", AUDIT_VIEW, obj="audit", is_list=True),
     Route("audit:detail", AUDIT_DETAIL, obj="audit", kwargs=_pk("pk")),
     Route("set_language", _same(REDIRECT), anonymous=REDIRECT, method="post"),
+    # The public report channel: no account needed, the same for everyone.
+    Route("intake:report", _same(OK), anonymous=OK),
+    Route("intake:receipt", _same(OK), anonymous=OK),
+    Route("intake:status", _same(OK), anonymous=OK),
+    Route("intake:status_view", _same(REDIRECT), anonymous=REDIRECT),  # no report opened yet
+    Route("intake:desa", _same(OK), anonymous=OK, obj="region", kwargs=lambda code: {"desa_code": code}),
+    Route("intake:poster", _same(OK), anonymous=OK, obj="region", kwargs=lambda code: {"desa_code": code}),
+    Route("api:report_submit", _same(INVALID), anonymous=INVALID, method="post", api=True),
+    Route("api:report_status", _same(INVALID), anonymous=INVALID, api=True),
     Route("api:openapi-json", _same(OK)),
     Route("api:openapi-view", _same(OK)),
     Route("api:me", _same(OK), api=True),
@@ -211,7 +221,7 @@ def _request(client: Client, route: Route, obj: Any) -> Any:
 
 
 def _check(route: Route, outcome: str, response: Any, obj: Any, label: str) -> None:
-    body = response.content.decode()
+    body = response.content.decode(errors="replace")  # a PDF is not text
     if outcome == OK:
         assert response.status_code == 200, f"{label}: expected 200, got {response.status_code}"
         if route.is_list and obj is not None:
@@ -229,6 +239,8 @@ def _check(route: Route, outcome: str, response: Any, obj: Any, label: str) -> N
         else:
             assert response.status_code == 302, f"{label}: expected a redirect, got {response.status_code}"
             assert response["Location"].startswith(reverse("accounts:login")), label
+    elif outcome == INVALID:
+        assert response.status_code in (400, 422), f"{label}: expected 400/422, got {response.status_code}"
     elif outcome == REDIRECT:
         assert response.status_code == 302, f"{label}: expected 302, got {response.status_code}"
     else:  # pragma: no cover - a typo in the table

@@ -1,0 +1,234 @@
+"""Public pages: the report form, the one-time receipt, the reporter's status page, desa entry points.
+
+Everything here works with JavaScript switched off and needs no account. Receipt codes and PINs
+never travel in a URL: the receipt is shown once from the session after the form's redirect, and the
+status page keeps the opened report in the session only for a short while.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from sigap.core.exceptions import ApplicationError
+from sigap.core.middleware import client_ip
+from sigap.intake.attachments import UploadRefused, sanitise_upload
+from sigap.intake.forms import ReplyForm, ReportForm, StatusForm
+from sigap.intake.models import Channel, Report, ReportStatus
+from sigap.intake.poster import desa_poster_pdf
+from sigap.intake.selectors import public_village, public_village_search, report_messages
+from sigap.intake.services import report_find, report_submit, reporter_reply
+
+RECEIPT_KEY = "intake:receipt"
+STATUS_KEY = "intake:status_report"
+STATUS_SECONDS = 15 * 60
+#: Per-address limits (count, seconds): a villager never reaches them, a flood does.
+SUBMIT_LIMIT = (10, 10 * 60)
+STATUS_LIMIT = (10, 15 * 60)  # failed receipt/PIN attempts per address
+RECEIPT_LIMIT = (5, 15 * 60)  # failed PIN attempts per receipt code, from anywhere
+
+
+def _limited(bucket: str, key: str, limit: tuple[int, int], *, hit: bool) -> bool:
+    """True when ``key`` already used up ``limit`` in ``bucket``; ``hit`` counts one more use."""
+    count, window = limit
+    cache_key = "rl:" + bucket + ":" + hashlib.sha256(key.encode()).hexdigest()[:32]
+    used = cache.get(cache_key, 0)
+    if used >= count:
+        return True
+    if hit:
+        if used == 0:
+            cache.set(cache_key, 1, window)
+        else:
+            try:
+                cache.incr(cache_key)
+            except ValueError:
+                cache.set(cache_key, 1, window)
+    return False
+
+
+def _address(request: HttpRequest) -> str:
+    return client_ip(request) or "unknown"
+
+
+def hotlines() -> list[tuple[str, str]]:
+    pairs = []
+    for item in settings.SIGAP_HOTLINES:
+        name, _sep, number = str(item).partition("|")
+        if number:
+            pairs.append((name.strip(), number.strip()))
+    return pairs
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def report_form(request: HttpRequest, desa_code: str | None = None) -> HttpResponse:
+    preset = public_village(desa_code) if desa_code else None
+    if desa_code and preset is None:
+        raise Http404
+    if request.method == "GET":
+        choices = [preset] if preset else []
+        form = ReportForm(initial={"desa_code": preset[0]} if preset else None, desa_choices=choices)
+        return _render_form(request, form, preset)
+
+    query = request.POST.get("desa_query", "")
+    choices = public_village_search(query=query) if query else []
+    chosen = public_village(request.POST.get("desa_code", "")) if request.POST.get("desa_code") else None
+    if chosen and chosen not in choices:
+        choices.insert(0, chosen)
+    form = ReportForm(request.POST, request.FILES, desa_choices=choices)
+    if "find_village" in request.POST:
+        # The no-JavaScript village search: show the matches, keep everything typed so far.
+        form.errors.clear()
+        if query and not choices:
+            form.add_error(
+                "desa_query", _("No village of that name. Check the spelling, or describe the place.")
+            )
+        return _render_form(request, form, preset, searched=True)
+    if not form.is_valid():
+        return _render_form(request, form, preset, status=400)
+    data = form.cleaned_data
+    if data["website"]:
+        # A robot filled the hidden field: answer like a success, store nothing.
+        return redirect("intake:receipt")
+    if _limited("submit", _address(request), SUBMIT_LIMIT, hit=True):
+        form.add_error(
+            None, _("Too many reports from this connection. Please wait a few minutes and try again.")
+        )
+        return _render_form(request, form, preset, status=429)
+    try:
+        cleaned = [sanitise_upload(name=f.name or "", data=f) for f in data["attachments"]]
+        submitted = report_submit(
+            channel=Channel.WEB,
+            text=data["text"],
+            identity_tier=data["identity_tier"],
+            consent=data["consent"],
+            desa_code=data["desa_code"] or None,
+            location_text=data["location_text"],
+            occurred_on=data["occurred_on"],
+            occurred_text=data["occurred_text"],
+            persons_at_risk=data["persons_at_risk"],
+            age_band=data["age_band"],
+            relation=data["relation"],
+            recruiter_text=data["recruiter_text"],
+            reporter_name=data["reporter_name"],
+            reporter_contact=data["reporter_contact"],
+            submitted_by=request.user if request.user.is_authenticated else None,
+            files=cleaned,
+        )
+    except UploadRefused as refused:
+        form.add_error("attachments", refused.message)
+        return _render_form(request, form, preset, status=400)
+    except ApplicationError as error:
+        form.add_error(None, error.message)
+        return _render_form(request, form, preset, status=400)
+    request.session[RECEIPT_KEY] = {"receipt": submitted.receipt, "pin": submitted.pin}
+    return redirect("intake:receipt")
+
+
+def _render_form(
+    request: HttpRequest,
+    form: ReportForm,
+    preset: tuple[str, str] | None,
+    *,
+    searched: bool = False,
+    status: int = 200,
+) -> HttpResponse:
+    context = {"form": form, "preset": preset, "searched": searched, "hotlines": hotlines()}
+    return render(request, "intake/report_form.html", context, status=status)
+
+
+@never_cache
+def receipt(request: HttpRequest) -> HttpResponse:
+    """The receipt and PIN, once: reloading the page shows them no more."""
+    shown = request.session.pop(RECEIPT_KEY, None)
+    return render(request, "intake/receipt.html", {"shown": shown, "hotlines": hotlines()})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def status(request: HttpRequest) -> HttpResponse:
+    form = StatusForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        code, pin = form.cleaned_data["receipt"], form.cleaned_data["pin"]
+        address = _address(request)
+        if _limited("status", address, STATUS_LIMIT, hit=False) or _limited(
+            "receipt", code.upper(), RECEIPT_LIMIT, hit=False
+        ):
+            form.add_error(None, _("Too many wrong attempts. Please wait 15 minutes and try again."))
+            return render(request, "intake/status_form.html", {"form": form}, status=429)
+        report = report_find(receipt=code, pin=pin)
+        if report is None:
+            _limited("status", address, STATUS_LIMIT, hit=True)
+            _limited("receipt", code.upper(), RECEIPT_LIMIT, hit=True)
+            form.add_error(None, _("The receipt code or the PIN is not right. Check both and try again."))
+            return render(request, "intake/status_form.html", {"form": form}, status=400)
+        request.session[STATUS_KEY] = report.pk
+        request.session.set_expiry(STATUS_SECONDS)
+        return redirect("intake:status_view")
+    return render(request, "intake/status_form.html", {"form": form})
+
+
+def _opened_report(request: HttpRequest) -> Report | None:
+    pk = request.session.get(STATUS_KEY)
+    return Report.objects.filter(pk=pk).first() if pk else None
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def status_view(request: HttpRequest) -> HttpResponse:
+    report = _opened_report(request)
+    if report is None:
+        return redirect("intake:status")
+    form = ReplyForm(request.POST or None)
+    if request.method == "POST":
+        if "close" in request.POST:
+            request.session.pop(STATUS_KEY, None)
+            return redirect("intake:status")
+        if form.is_valid():
+            try:
+                reporter_reply(report=report, body=form.cleaned_data["body"])
+            except ApplicationError as error:
+                form.add_error(None, error.message)
+            else:
+                return redirect(reverse("intake:status_view") + "#pesan")
+    context: dict[str, Any] = {
+        "report": report,
+        "status_label": ReportStatus(report.status).label,
+        "messages_list": report_messages(report=report),
+        "form": form,
+        "closed": report.status == ReportStatus.CLOSED,
+    }
+    return render(request, "intake/status.html", context, status=400 if form.errors else 200)
+
+
+def desa_poster(request: HttpRequest, desa_code: str) -> HttpResponse:
+    """The printable A4 poster of a village's entry point (public: it is meant to be printed and hung)."""
+    village = public_village(desa_code)
+    if village is None:
+        raise Http404
+    from sigap.regions.models import Region
+
+    region = Region.objects.select_related("parent", "parent__parent").get(code=desa_code)
+    kecamatan = region.parent.name if region.parent else ""
+    kabupaten = region.parent.parent.name if region.parent and region.parent.parent else ""
+    url = request.build_absolute_uri(reverse("intake:desa", kwargs={"desa_code": desa_code}))
+    pdf = desa_poster_pdf(
+        desa_name=region.name,
+        desa_code=desa_code,
+        kecamatan=kecamatan,
+        kabupaten=kabupaten,
+        url=url,
+        hotlines=hotlines(),
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="poster-sigap-{desa_code}.pdf"'
+    return response
