@@ -33,6 +33,7 @@ TRAINING_SPLITS = (
     "train_w6",
     "train_w7",
     "train_w8",
+    "train_w9",
 )
 
 #: Who wrote which training split: leave-one-writer-out cross-validation holds out a whole writer,
@@ -45,6 +46,7 @@ WRITERS = {
     "w6": ("train_w6",),
     "w7": ("train_w7",),
     "w8": ("train_w8",),
+    "w9": ("train_w9",),
 }
 
 #: Sealed evaluation splits, never read while building the rules or the model.

@@ -42,6 +42,7 @@ ID_PREFIX = {
     "train_w6": "w6",
     "train_w7": "w7",
     "train_w8": "w8",
+    "train_w9": "w9",
     "holdout_b": "hob",
 }
 SHINGLE = 60  # no two texts may share a substring this long (after lower-casing, spaces collapsed)
