@@ -92,6 +92,7 @@ def _pk(key: str) -> Callable[[Any], dict[str, Any]]:
 
 
 ORG_VIEW = _scoped(national_out=OK, others_out=HIDDEN)
+FIELD_APP = {role: ((DENY, DENY) if role == Role.MITRA else (OK, OK)) for role in ROLES}
 ORG_DETAIL = _scoped(national_out=OK, others_out=DENY)
 AUDIT_VIEW = _scoped(national_out=OK, others_out=HIDDEN, denied=(Role.KADER, Role.PIMPASA, Role.MITRA))
 AUDIT_DETAIL = _scoped(national_out=OK, others_out=DENY, denied=(Role.KADER, Role.PIMPASA, Role.MITRA))
@@ -119,6 +120,12 @@ ROUTES: list[Route] = [
     Route("intake:status_view", _same(REDIRECT), anonymous=REDIRECT),  # no report opened yet
     Route("intake:desa", _same(OK), anonymous=OK, obj="region", kwargs=lambda code: {"desa_code": code}),
     Route("intake:poster", _same(OK), anonymous=OK, obj="region", kwargs=lambda code: {"desa_code": code}),
+    # The field app: every role that files reports, not partner liaisons.
+    Route("intake:field", FIELD_APP),
+    Route("intake:field_sw", _same(OK), anonymous=OK),
+    Route("intake:field_manifest", _same(OK), anonymous=OK),
+    Route("intake:field_token", FIELD_APP, anonymous=DENY),
+    Route("api:field_report_submit", _same(INVALID), method="post", api=True),
     Route("api:report_submit", _same(INVALID), anonymous=INVALID, method="post", api=True),
     Route("api:report_status", _same(INVALID), anonymous=INVALID, api=True),
     Route("api:openapi-json", _same(OK)),

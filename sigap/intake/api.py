@@ -136,3 +136,49 @@ def status(request: HttpRequest, receipt: str = "", pin: str = "") -> dict[str, 
         "created_at": report.created_at,
         "messages": list(report_messages(report=report)),
     }
+
+
+# --- the field app (PWA) -------------------------------------------------------------------------
+
+field_router = Router(tags=["field reports"])
+
+
+class FieldReportIn(ReportIn):
+    #: Made on the phone when the report is saved; a replay with the same key stores nothing new.
+    idempotency_key: str
+
+
+class FieldReportOut(Schema):
+    id: int
+    receipt: str
+    replayed: bool
+
+
+@field_router.post(
+    "",
+    response={200: FieldReportOut, 201: FieldReportOut, 400: ErrorOut, 403: ErrorOut},
+    url_name="field_report_submit",
+    summary="A report queued on a field officer's phone (session sign-in, idempotent)",
+)
+def field_submit(request: HttpRequest, payload: FieldReportIn) -> Status[dict[str, Any]]:
+    from django.utils.translation import gettext_lazy as _
+
+    from sigap.intake.views import may_use_field_app
+
+    if not may_use_field_app(request.user):
+        raise ApiError(403, "forbidden", _("Your role does not file field reports."))
+    data = payload.dict()
+    key = data.pop("idempotency_key").strip()
+    if not 8 <= len(key) <= 80:
+        raise ApiError(400, "invalid", _("The report's key from the phone is missing or malformed."))
+    try:
+        submitted = report_submit(
+            channel=Channel.PWA,
+            submitted_by=request.user,
+            idempotency_key=f"pwa:{request.user.pk}:{key}",
+            **data,
+        )
+    except ApplicationError as error:
+        raise ApiError(400, "invalid", error.message) from error
+    body = {"id": submitted.report.pk, "receipt": submitted.receipt, "replayed": not submitted.created}
+    return Status(201 if submitted.created else 200, body)

@@ -8,6 +8,10 @@ urlpatterns = [
     path("lapor/terima/", views.receipt, name="receipt"),
     path("lapor/status/", views.status, name="status"),
     path("lapor/status/lihat/", views.status_view, name="status_view"),
+    path("lapangan/", views.field_form, name="field"),
+    path("lapangan/sw.js", views.field_service_worker, name="field_sw"),
+    path("lapangan/manifest.webmanifest", views.field_manifest, name="field_manifest"),
+    path("lapangan/token/", views.field_token, name="field_token"),
     path("d/<str:desa_code>/", views.report_form, name="desa"),
     path("d/<str:desa_code>/poster.pdf", views.desa_poster, name="poster"),
 ]

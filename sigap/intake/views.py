@@ -8,12 +8,18 @@ status page keeps the opened report in the session only for a short while.
 from __future__ import annotations
 
 import hashlib
+import uuid
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -95,8 +101,7 @@ def report_form(request: HttpRequest, desa_code: str | None = None) -> HttpRespo
         return _render_form(request, form, preset, searched=True)
     if not form.is_valid():
         return _render_form(request, form, preset, status=400)
-    data = form.cleaned_data
-    if data["website"]:
+    if form.cleaned_data["website"]:
         # A robot filled the hidden field: answer like a success, store nothing.
         return redirect("intake:receipt")
     if _limited("submit", _address(request), SUBMIT_LIMIT, hit=True):
@@ -104,10 +109,20 @@ def report_form(request: HttpRequest, desa_code: str | None = None) -> HttpRespo
             None, _("Too many reports from this connection. Please wait a few minutes and try again.")
         )
         return _render_form(request, form, preset, status=429)
+    submitted = _submit_form(request, form, channel=Channel.WEB)
+    if submitted is None:
+        return _render_form(request, form, preset, status=400)
+    request.session[RECEIPT_KEY] = {"receipt": submitted.receipt, "pin": submitted.pin}
+    return redirect("intake:receipt")
+
+
+def _submit_form(request: HttpRequest, form: ReportForm, *, channel: str, key: str | None = None) -> Any:
+    """Store a valid form's report; on a refusal the reason is added to the form and None returned."""
+    data = form.cleaned_data
     try:
         cleaned = [sanitise_upload(name=f.name or "", data=f) for f in data["attachments"]]
-        submitted = report_submit(
-            channel=Channel.WEB,
+        return report_submit(
+            channel=channel,
             text=data["text"],
             identity_tier=data["identity_tier"],
             consent=data["consent"],
@@ -122,16 +137,14 @@ def report_form(request: HttpRequest, desa_code: str | None = None) -> HttpRespo
             reporter_name=data["reporter_name"],
             reporter_contact=data["reporter_contact"],
             submitted_by=request.user if request.user.is_authenticated else None,
+            idempotency_key=key,
             files=cleaned,
         )
     except UploadRefused as refused:
         form.add_error("attachments", refused.message)
-        return _render_form(request, form, preset, status=400)
     except ApplicationError as error:
         form.add_error(None, error.message)
-        return _render_form(request, form, preset, status=400)
-    request.session[RECEIPT_KEY] = {"receipt": submitted.receipt, "pin": submitted.pin}
-    return redirect("intake:receipt")
+    return None
 
 
 def _render_form(
@@ -232,3 +245,93 @@ def desa_poster(request: HttpRequest, desa_code: str) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="poster-sigap-{desa_code}.pdf"'
     return response
+
+
+# --- the field app (PWA) for kader and officers -----------------------------------------------------
+
+FIELD_ROLES = frozenset({"kader", "pimpasa", "supervisor", "analis", "pusat", "admin"})
+
+
+def may_use_field_app(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and getattr(user, "role", "") in FIELD_ROLES
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def field_form(request: HttpRequest) -> HttpResponse:
+    """The field report form. With JavaScript it queues reports on the phone (IndexedDB) and sends
+    them when there is a connection; without it, it is a plain form like the public one."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not may_use_field_app(request.user):
+        raise PermissionDenied
+    choices: list[tuple[str, str]] = []
+    if request.method == "POST":
+        query = request.POST.get("desa_query", "")
+        choices = public_village_search(query=query) if query else []
+        chosen = public_village(request.POST.get("desa_code", "")) if request.POST.get("desa_code") else None
+        if chosen and chosen not in choices:
+            choices.insert(0, chosen)
+    scope = [v for v in (public_village(c) for c in request.user.scope_codes()) if v]
+    for village in scope:
+        if village not in choices:
+            choices.append(village)
+    form = ReportForm(request.POST or None, request.FILES or None, desa_choices=choices)
+    key = request.POST.get("idempotency_key") or uuid.uuid4().hex
+    status = 200
+    if request.method == "POST" and "find_village" not in request.POST:
+        if form.is_valid():
+            submitted = _submit_form(request, form, channel=Channel.PWA, key=f"form:{request.user.pk}:{key}")
+            if submitted is not None:
+                messages.success(
+                    request,
+                    _(
+                        "Report sent. Receipt code %(receipt)s, PIN %(pin)s: "
+                        "give them to the person who told you."
+                    )
+                    % {"receipt": submitted.receipt or "—", "pin": submitted.pin or "—"},
+                )
+                return redirect("intake:field")
+        status = 400
+    elif request.method == "POST":
+        form.errors.clear()
+    context = {"form": form, "idempotency_key": key, "hotlines": hotlines()}
+    return render(request, "intake/field.html", context, status=status)
+
+
+def field_service_worker(request: HttpRequest) -> HttpResponse:
+    """The service worker, served under /lapangan/ so that it controls the field pages only."""
+    response = render(
+        request,
+        "intake/field_sw.js",
+        {"version": settings.SIGAP_ASSET_VERSION},
+        content_type="text/javascript",
+    )
+    response["Cache-Control"] = "no-cache"
+    response["Service-Worker-Allowed"] = "/lapangan/"
+    return response
+
+
+def field_manifest(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(
+        {
+            "name": "SIGAP Lapangan",
+            "short_name": "SIGAP",
+            "start_url": reverse("intake:field"),
+            "scope": reverse("intake:field"),
+            "display": "standalone",
+            "background_color": "#ffffff",
+            "theme_color": "#0b5394",
+            "lang": "id",
+            "icons": [{"src": static("img/sigap-icon.svg"), "sizes": "any", "type": "image/svg+xml"}],
+        },
+        content_type="application/manifest+json",
+    )
+
+
+@never_cache
+def field_token(request: HttpRequest) -> JsonResponse:
+    """A fresh CSRF token for the phone's queue (a page cached offline may hold a stale one)."""
+    if not may_use_field_app(request.user):
+        return JsonResponse({"detail": _("Sign in first.")}, status=403)
+    return JsonResponse({"csrf": get_token(request)})
