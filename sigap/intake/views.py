@@ -31,6 +31,9 @@ from sigap.intake.attachments import UploadRefused, sanitise_upload
 from sigap.intake.forms import ReplyForm, ReportForm, StatusForm
 from sigap.intake.models import Channel, Report, ReportStatus
 from sigap.intake.poster import desa_poster_pdf
+from sigap.intake.pow import BITS as POW_BITS
+from sigap.intake.pow import issue_challenge
+from sigap.intake.pow import verify as pow_verify
 from sigap.intake.selectors import public_village, public_village_search, report_messages
 from sigap.intake.services import report_find, report_submit, reporter_reply
 
@@ -38,7 +41,8 @@ RECEIPT_KEY = "intake:receipt"
 STATUS_KEY = "intake:status_report"
 STATUS_SECONDS = 15 * 60
 #: Per-address limits (count, seconds): a villager never reaches them, a flood does.
-SUBMIT_LIMIT = (10, 10 * 60)
+SUBMIT_LIMIT = (10, 10 * 60)  # with the proof of work solved (the JavaScript path)
+PLAIN_SUBMIT_LIMIT = (5, 10 * 60)  # without it: plain HTML forms, and anything else
 STATUS_LIMIT = (10, 15 * 60)  # failed receipt/PIN attempts per address
 RECEIPT_LIMIT = (5, 15 * 60)  # failed PIN attempts per receipt code, from anywhere
 
@@ -104,7 +108,9 @@ def report_form(request: HttpRequest, desa_code: str | None = None) -> HttpRespo
     if form.cleaned_data["website"]:
         # A robot filled the hidden field: answer like a success, store nothing.
         return redirect("intake:receipt")
-    if _limited("submit", _address(request), SUBMIT_LIMIT, hit=True):
+    solved = pow_verify(request.POST.get("pow_challenge", ""), request.POST.get("pow_nonce", ""))
+    bucket, limit = ("submit", SUBMIT_LIMIT) if solved else ("submit-plain", PLAIN_SUBMIT_LIMIT)
+    if _limited(bucket, _address(request), limit, hit=True):
         form.add_error(
             None, _("Too many reports from this connection. Please wait a few minutes and try again.")
         )
@@ -155,7 +161,14 @@ def _render_form(
     searched: bool = False,
     status: int = 200,
 ) -> HttpResponse:
-    context = {"form": form, "preset": preset, "searched": searched, "hotlines": hotlines()}
+    context = {
+        "form": form,
+        "preset": preset,
+        "searched": searched,
+        "hotlines": hotlines(),
+        "pow_challenge": issue_challenge(),
+        "pow_bits": POW_BITS,
+    }
     return render(request, "intake/report_form.html", context, status=status)
 
 

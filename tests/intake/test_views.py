@@ -147,3 +147,30 @@ def test_the_poster_is_a_pdf_for_the_village(demo_world) -> None:
     response = Client().get(reverse("intake:poster", kwargs={"desa_code": LONTAR}))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+
+
+def test_a_solved_proof_of_work_earns_the_wider_limit(demo_world) -> None:
+    import hashlib
+
+    from sigap.intake.pow import BITS, issue_challenge, verify
+
+    def solve(challenge: str) -> str:
+        nonce = 0
+        while True:
+            digest = hashlib.sha256(f"{challenge}:{nonce}".encode()).digest()
+            if int.from_bytes(digest, "big") >> (256 - BITS) == 0:
+                return str(nonce)
+            nonce += 1
+
+    challenge = issue_challenge()
+    nonce = solve(challenge)
+    assert verify(challenge, nonce) and not verify(challenge, nonce)  # spent once
+    assert not verify(challenge + "x", nonce) and not verify(issue_challenge(), "1")
+
+    plain, solved = Client(REMOTE_ADDR="10.0.0.1"), Client(REMOTE_ADDR="10.0.0.2")
+    codes = [plain.post(reverse("intake:report"), _form(text=f"{STORY} ({i})")).status_code for i in range(6)]
+    assert codes == [302] * 5 + [429]  # without JavaScript: still works, tighter limit
+    for i in range(6):
+        c = issue_challenge()
+        data = _form(text=f"{STORY} [{i}]", pow_challenge=c, pow_nonce=solve(c))
+        assert solved.post(reverse("intake:report"), data).status_code == 302
