@@ -19,7 +19,7 @@ from sigap.audit.models import AuditEvent
 from sigap.audit.selectors import audit_get, audit_list
 from sigap.core.access import require_reach
 from sigap.intake.api import ApiError as IntakeApiError
-from sigap.intake.api import field_router
+from sigap.intake.api import field_router, partner_router
 from sigap.intake.api import router as intake_router
 from sigap.organisations.selectors import organisation_get, organisation_list
 from sigap.regions.selectors import region_get, region_label, region_search
@@ -203,3 +203,4 @@ def intake_error(request: HttpRequest, exc: IntakeApiError) -> HttpResponse:
 
 api.add_router("/reports", intake_router)
 api.add_router("/field/reports", field_router)
+api.add_router("/partner/reports", partner_router)

@@ -126,6 +126,8 @@ ROUTES: list[Route] = [
     Route("intake:field_manifest", _same(OK), anonymous=OK),
     Route("intake:field_token", FIELD_APP, anonymous=DENY),
     Route("api:field_report_submit", _same(INVALID), method="post", api=True),
+    # Partner systems authenticate with their own token; a signed-in session is not enough.
+    Route("api:partner_report_submit", _same(LOGIN), method="post", api=True),
     Route("api:report_submit", _same(INVALID), anonymous=INVALID, method="post", api=True),
     Route("api:report_status", _same(INVALID), anonymous=INVALID, api=True),
     Route("api:openapi-json", _same(OK)),

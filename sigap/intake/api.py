@@ -15,11 +15,12 @@ from django.http import HttpRequest
 from django.utils import translation
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
+from ninja.security import HttpBearer
 
 from sigap.core.exceptions import ApplicationError
 from sigap.intake.models import Channel, IdentityTier, ReportStatus
 from sigap.intake.selectors import report_messages
-from sigap.intake.services import report_find, report_submit
+from sigap.intake.services import partner_token_check, report_find, report_submit
 from sigap.intake.views import RECEIPT_LIMIT, STATUS_LIMIT, SUBMIT_LIMIT, _address, _limited
 
 router = Router(tags=["reports"])
@@ -176,6 +177,46 @@ def field_submit(request: HttpRequest, payload: FieldReportIn) -> Status[dict[st
             channel=Channel.PWA,
             submitted_by=request.user,
             idempotency_key=f"pwa:{request.user.pk}:{key}",
+            **data,
+        )
+    except ApplicationError as error:
+        raise ApiError(400, "invalid", error.message) from error
+    body = {"id": submitted.report.pk, "receipt": submitted.receipt, "replayed": not submitted.created}
+    return Status(201 if submitted.created else 200, body)
+
+
+# --- partner systems (token) -----------------------------------------------------------------------
+
+partner_router = Router(tags=["partner systems"])
+
+
+class PartnerAuth(HttpBearer):
+    """``Authorization: Bearer sgp_…`` issued with ``sigap partner-token``."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        return partner_token_check(token)
+
+
+class PartnerReportIn(ReportIn):
+    #: The partner's own id for the report: a retry with the same id stores nothing new.
+    external_id: str = ""
+
+
+@partner_router.post(
+    "",
+    auth=PartnerAuth(),
+    response={200: FieldReportOut, 201: FieldReportOut, 400: ErrorOut},
+    url_name="partner_report_submit",
+    summary="A report filed by a partner system on behalf of its channel (token)",
+)
+def partner_submit(request: HttpRequest, payload: PartnerReportIn) -> Status[dict[str, Any]]:
+    token = request.auth  # type: ignore[attr-defined]
+    data = payload.dict()
+    external_id = data.pop("external_id").strip()[:60]
+    try:
+        submitted = report_submit(
+            channel=token.channel,
+            idempotency_key=f"partner:{token.pk}:{external_id}" if external_id else None,
             **data,
         )
     except ApplicationError as error:

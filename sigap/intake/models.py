@@ -194,3 +194,24 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+
+class PartnerToken(models.Model):
+    """A partner system (an NGO hotline, a gateway) allowed to file reports on behalf of a channel.
+
+    Only a keyed digest of the token is stored; the token itself is shown once when it is issued.
+    """
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("partner API token")
+        verbose_name_plural = _("partner API tokens")
+
+    def __str__(self) -> str:
+        return self.name

@@ -31,6 +31,7 @@ from sigap.intake.models import (
     Attachment,
     Channel,
     IdentityTier,
+    PartnerToken,
     Report,
     ReportMessage,
     ReportStatus,
@@ -336,3 +337,31 @@ def report_store_analysis(*, report_id: int, record: dict[str, Any], engine_vers
         metadata={"risk": report.risk, "modus": report.modus, "engine": engine_version},
     )
     return report
+
+
+TOKEN_PREFIX = "sgp_"  # noqa: S105 - a visible prefix so leaked tokens are recognisable, not a secret
+
+
+@transaction.atomic
+def partner_token_issue(*, name: str, channel: str, actor: Any = None) -> tuple[PartnerToken, str]:
+    """A new token for a partner system; the returned string is the only copy of it."""
+    name = name.strip()
+    if not name:
+        raise ApplicationError(_("Give the partner system a name."))
+    if channel not in Channel.values:
+        raise ApplicationError(_("Unknown channel."))
+    if PartnerToken.objects.filter(name=name).exists():
+        raise ApplicationError(_("A token with that name already exists."))
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = PartnerToken.objects.create(name=name, channel=channel, digest=digest("partner-token", raw))
+    audit_record(actor=actor, action="partner_token.issue", obj=token, metadata={"channel": channel})
+    return token, raw
+
+
+def partner_token_check(raw: str) -> PartnerToken | None:
+    if not raw.startswith(TOKEN_PREFIX):
+        return None
+    token = PartnerToken.objects.filter(digest=digest("partner-token", raw), active=True).first()
+    if token is not None:
+        PartnerToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    return token
