@@ -160,8 +160,13 @@ def report_submit(
     submitted_by: Any = None,
     idempotency_key: str | None = None,
     files: Sequence[CleanFile] = (),
+    consent_version: str = CONSENT_VERSION,
 ) -> Submitted:
-    """Store one report from any channel. Attachments must already have passed ``sanitise_upload``."""
+    """Store one report from any channel. Attachments must already have passed ``sanitise_upload``.
+
+    ``consent_version`` names the consent wording the reporter saw: channels whose wording differs
+    from the web form (WhatsApp's consent line, SMS's implied consent) record their own.
+    """
     if channel not in Channel.values:
         raise ApplicationError(_("Unknown channel."))
     if idempotency_key:
@@ -208,7 +213,7 @@ def report_submit(
         reporter_name_sealed=seal(reporter_name),
         reporter_contact_sealed=seal(reporter_contact),
         consent_at=timezone.now(),
-        consent_version=CONSENT_VERSION,
+        consent_version=consent_version,
         receipt_digest=receipt_digest(receipt),
         pin_digest=pin_digest(receipt, pin),
         idempotency_key=idempotency_key or None,
