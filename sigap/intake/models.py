@@ -215,3 +215,60 @@ class PartnerToken(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ConversationState(models.TextChoices):
+    """Where a WhatsApp conversation stands: each state is the question last asked."""
+
+    STORY = "story", _("Asked what happened")
+    DESA = "desa", _("Asked for the village")
+    IDENTITY = "identity", _("Asked how to be known")
+    CONSENT = "consent", _("Asked for consent")
+
+
+class WhatsAppConversation(models.Model):
+    """One sender's report in progress on WhatsApp; deleted once filed, forgotten after 24 hours.
+
+    The sender's number is personal data: it is kept only sealed (to file it as a confidential
+    contact if the reporter asks) and found only by its keyed digest ``digest("wa-sender", e164)``.
+    Media are kept as WhatsApp media ids until the report is filed, when they are fetched and
+    sanitised: nothing of an abandoned conversation lands on disk.
+    """
+
+    sender_digest = models.CharField(max_length=64, unique=True, editable=False)
+    sender_sealed = models.TextField(editable=False)
+    state = models.CharField(
+        max_length=10, choices=ConversationState.choices, default=ConversationState.STORY
+    )
+    story = models.TextField(blank=True)
+    desa = models.ForeignKey(
+        "regions.Region", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    location_text = models.CharField(max_length=300, blank=True)
+    desa_choices = models.JSONField(default=list, blank=True)  # codes of the numbered list last shown
+    identity_tier = models.CharField(max_length=8, choices=IdentityTier.choices, blank=True)
+    pending_media = models.JSONField(default=list, blank=True)  # [{"id": …, "name": …}]
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("WhatsApp conversation")
+        verbose_name_plural = _("WhatsApp conversations")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} ({self.state})"
+
+
+class ProcessedMessage(models.Model):
+    """A gateway message already acted on (WhatsApp): a redelivered webhook changes nothing twice.
+
+    Only a keyed digest of the gateway's message id is kept, for as long as gateways retry. (An SMS
+    is a whole report: its message id becomes the report's idempotency key instead.)
+    """
+
+    channel = models.CharField(max_length=12, choices=Channel.choices)
+    message_digest = models.CharField(max_length=64, unique=True)
+    received_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.message_digest[:12]}"
