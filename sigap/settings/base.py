@@ -228,3 +228,27 @@ SIGAP_HOTLINES = env_list(
     "SIGAP_HOTLINES",
     ["Kantor Imigrasi Serang (WhatsApp)|0811-1234-5678", "Polisi|110", "SAPA 129 (perempuan dan anak)|129"],
 )
+
+# --- WhatsApp and SMS channels (issue #4) ---------------------------------------------------------
+# Each webhook answers 503 "not configured" while its secret is empty; unsigned posts are never taken.
+#: WhatsApp Business Cloud API: the verify token typed into the Meta app's webhook settings, the app
+#: secret that signs each delivery (X-Hub-Signature-256), the access token for media and answers,
+#: and the id of the business phone number that answers.
+SIGAP_WHATSAPP_VERIFY_TOKEN = env_str("SIGAP_WHATSAPP_VERIFY_TOKEN")
+SIGAP_WHATSAPP_APP_SECRET = env_str("SIGAP_WHATSAPP_APP_SECRET")
+SIGAP_WHATSAPP_TOKEN = env_str("SIGAP_WHATSAPP_TOKEN")
+SIGAP_WHATSAPP_PHONE_NUMBER_ID = env_str("SIGAP_WHATSAPP_PHONE_NUMBER_ID")
+#: Who answers on WhatsApp: the Cloud API once a token is set, else the outbox file (development).
+SIGAP_WHATSAPP_SENDER = env_str(
+    "SIGAP_WHATSAPP_SENDER",
+    "sigap.intake.gateways.WhatsAppSender" if SIGAP_WHATSAPP_TOKEN else "sigap.core.notify.FileSender",
+)
+SIGAP_WHATSAPP_MEDIA_FETCHER = env_str(
+    "SIGAP_WHATSAPP_MEDIA_FETCHER", "sigap.intake.gateways.GraphMediaFetcher"
+)
+#: A generic SMS gateway posts with this shared secret in X-SIGAP-Token.
+SIGAP_SMS_TOKEN = env_str("SIGAP_SMS_TOKEN")
+#: Twilio: the account's auth token signs each post (X-Twilio-Signature) over the webhook's URL;
+#: set the URL exactly as configured at Twilio when a proxy changes the scheme, host or port.
+SIGAP_TWILIO_AUTH_TOKEN = env_str("SIGAP_TWILIO_AUTH_TOKEN")
+SIGAP_TWILIO_WEBHOOK_URL = env_str("SIGAP_TWILIO_WEBHOOK_URL")

@@ -8,6 +8,15 @@ from sigap.settings.base import DATABASES
 SECRET_KEY = "test-only-secret-key-not-for-any-real-use-0123456789"  # noqa: S105
 SIGAP_FIELD_KEYS = ["2dWxvGX0qXrWQ7hZ1r7bo1cb8fF0Gf0m7UQhJmXvK3w="]
 SIGAP_HMAC_KEY = "test-only-hmac-key"
+# The webhooks are configured in tests (one test checks the 503 of an unconfigured one); answers
+# go to a list, never to a network.
+SIGAP_WHATSAPP_VERIFY_TOKEN = "test-verify-token"  # noqa: S105
+SIGAP_WHATSAPP_APP_SECRET = "test-app-secret"  # noqa: S105
+SIGAP_WHATSAPP_TOKEN = ""
+SIGAP_WHATSAPP_SENDER = "sigap.intake.gateways.MemorySender"
+SIGAP_SMS_TOKEN = "test-sms-token"  # noqa: S105
+SIGAP_TWILIO_AUTH_TOKEN = "test-twilio-token"  # noqa: S105
+SIGAP_TWILIO_WEBHOOK_URL = ""
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 STORAGES = {
