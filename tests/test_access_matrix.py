@@ -128,6 +128,15 @@ ROUTES: list[Route] = [
     Route("api:field_report_submit", _same(INVALID), method="post", api=True),
     # Partner systems authenticate with their own token; a signed-in session is not enough.
     Route("api:partner_report_submit", _same(LOGIN), method="post", api=True),
+    # Gateway webhooks: only their signature or shared secret opens them, never a session.
+    Route(
+        "intake:whatsapp",
+        _same(DENY),
+        anonymous=DENY,
+        query={"hub.mode": "subscribe", "hub.verify_token": "guess", "hub.challenge": "1"},
+    ),
+    Route("intake:sms", _same(DENY), anonymous=DENY, method="post"),
+    Route("intake:sms_twilio", _same(DENY), anonymous=DENY, method="post"),
     Route("api:report_submit", _same(INVALID), anonymous=INVALID, method="post", api=True),
     Route("api:report_status", _same(INVALID), anonymous=INVALID, api=True),
     Route("api:openapi-json", _same(OK)),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sigap.intake import views
+from sigap.intake import views, webhooks
 
 app_name = "intake"
 urlpatterns = [
@@ -14,4 +14,7 @@ urlpatterns = [
     path("lapangan/token/", views.field_token, name="field_token"),
     path("d/<str:desa_code>/", views.report_form, name="desa"),
     path("d/<str:desa_code>/poster.pdf", views.desa_poster, name="poster"),
+    path("webhooks/whatsapp/", webhooks.whatsapp, name="whatsapp"),
+    path("webhooks/sms/", webhooks.sms, name="sms"),
+    path("webhooks/sms/twilio/", webhooks.sms_twilio, name="sms_twilio"),
 ]
