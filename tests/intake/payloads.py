@@ -120,3 +120,30 @@ STATUS_CALLBACK = envelope(
 
 def sign(body: bytes, secret: str = SECRET) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def document_payload(
+    media_id: str, filename: str, *, caption: str = "", sender: str = PHONE
+) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "filename": filename,
+        "mime_type": "application/pdf",
+        "sha256": "6aUmZS9GEvGkGRf0cbYsw8HKf5FpGj8cWH1W0RMDrWM=",
+        "id": media_id,
+    }
+    if caption:
+        document["caption"] = caption
+    return envelope(
+        {
+            "contacts": [{"profile": {"name": "Siti Aminah"}, "wa_id": sender}],
+            "messages": [
+                {
+                    "from": sender,
+                    "id": _message_id(),
+                    "timestamp": "1764370150",
+                    "type": "document",
+                    "document": document,
+                }
+            ],
+        }
+    )

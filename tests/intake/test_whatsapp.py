@@ -26,8 +26,16 @@ from sigap.intake.models import (
 )
 from sigap.intake.selectors import reporter_identity
 from sigap.intake.services import report_find, upload_dir
-from tests.intake.payloads import PHONE, STATUS_CALLBACK, audio_payload, image_payload, sign, text_payload
-from tests.intake.test_attachments import jpeg_with_gps
+from tests.intake.payloads import (
+    PHONE,
+    STATUS_CALLBACK,
+    audio_payload,
+    document_payload,
+    image_payload,
+    sign,
+    text_payload,
+)
+from tests.intake.test_attachments import MINIMAL_PDF, jpeg_with_gps, pdf_with_compressed_javascript
 
 pytestmark = pytest.mark.django_db
 
@@ -251,6 +259,28 @@ def test_a_photo_becomes_a_sanitised_attachment(
     assert b"Lontar pier" not in (upload_dir() / attachment.stored_name).read_bytes()
     assert "Ini iklan lowongannya" in report.text
     assert recorded_media.fetched == ["1290361855015466"] * 2  # checked on arrival, fetched to file
+
+
+def test_a_pdf_document_keeps_its_name_and_a_scripted_one_is_refused(
+    demo_world, outbox, recorded_media, settings, tmp_path
+) -> None:
+    settings.SIGAP_VAR_DIR = tmp_path
+    recorded_media.files["4455"] = MINIMAL_PDF
+    recorded_media.files["4456"] = pdf_with_compressed_javascript()
+    say("Halo", outbox)
+    say(STORY, outbox)
+    say("Lontar", outbox)
+    deliver(document_payload("4455", "Lowongan Kamboja.pdf", caption="brosur dari Pak Udin"))
+    assert "File diterima (1" in outbox[-2][1]
+    deliver(document_payload("4456", "kontrak.pdf"))
+    assert outbox[-2][1].startswith("Maaf, file itu tidak bisa kami terima") and "PDF" in outbox[-2][1]
+    say("anonim", outbox)
+    say("YA", outbox)
+    report = Report.objects.get()
+    (attachment,) = report.attachments.all()
+    assert attachment.display_name == "Lowongan Kamboja.pdf" and attachment.content_type == "application/pdf"
+    assert (upload_dir() / attachment.stored_name).read_bytes() == MINIMAL_PDF
+    assert "brosur dari Pak Udin" in report.text
 
 
 def test_a_photo_can_open_the_conversation(demo_world, outbox, recorded_media, settings, tmp_path) -> None:
