@@ -1,0 +1,176 @@
+"""Real-browser tests: Debian's chromium, driven by Playwright, against the app served by `live_server`.
+
+The browser is never downloaded (`playwright install` is not used): it is the system's chromium,
+`settings.SIGAP_CHROMIUM` (environment `SIGAP_CHROMIUM`, default `/usr/bin/chromium`). Without it the
+tests skip with a reason; `.ci/run` installs it with apt-get.
+
+Three things make a live server work with this project's database:
+
+* `live_server` needs `transactional_db`: the server thread commits for real, and after each test
+  Django empties every table (``flush``). The audit trail refuses exactly that (append-only triggers
+  on SQLite and PostgreSQL), so `live_app` lifts the audit protections just before the flush and a
+  one-shot ``post_migrate`` receiver (``flush`` sends that signal when it is done) puts them back.
+* Playwright's sync API marks its event loop as running in this thread between two browser calls;
+  Django would then refuse ORM calls, or use another connection. `server_side()` lifts the mark for
+  the test's own database work (nothing runs concurrently: the browser waits for the test).
+* The browser is started per test and stopped before the database teardown, so no later test in
+  the same xdist worker ever sees Playwright's loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib
+import os
+import struct
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.db import connections
+from django.db.models.signals import post_migrate
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "var" / "browser-screenshots"
+#: A cheap Android phone: 360 CSS pixels wide (device scale 1, so a screenshot's pixels are CSS pixels).
+PHONE = {"width": 360, "height": 740}
+
+
+def chromium_path() -> str:
+    """The system chromium, or a skip that says why there is none."""
+    path = settings.SIGAP_CHROMIUM
+    if not (os.path.isfile(path) and os.access(path, os.X_OK)):
+        pytest.skip(
+            f"no chromium at {path}: install Debian's (apt-get install chromium) or set SIGAP_CHROMIUM"
+        )
+    return path
+
+
+@contextlib.contextmanager
+def server_side() -> Iterator[None]:
+    """Run ORM calls from the test while the browser waits.
+
+    Between two calls Playwright's sync API marks its event loop as running in this thread. Django
+    then refuses ORM calls, and, worse, asgiref hands out a *different* database connection per
+    "async context". Playwright clears and sets the same mark around every call it makes; the test
+    does the same around its own database work, so that it uses the test's one connection.
+    """
+    loop = asyncio._get_running_loop()
+    asyncio._set_running_loop(None)
+    try:
+        yield
+    finally:
+        asyncio._set_running_loop(loop)
+
+
+# --- the audit trail around transactional_db's flush -------------------------------------------------
+
+_AUDIT_TABLES = ("audit_auditevent", "audit_auditchainhead")
+_SQLITE_TRIGGERS = (
+    "audit_event_no_update",
+    "audit_event_no_delete",
+    "audit_head_forward_only",
+    "audit_head_no_delete",
+)
+
+
+def _sqlite_trigger_sql() -> list[str]:
+    """The CREATE TRIGGER statements exactly as the audit migrations run them."""
+    statements: list[str] = []
+    for name in ("0002_append_only_triggers", "0003_protect_head_and_truncate"):
+        statements += importlib.import_module(f"sigap.audit.migrations.{name}").SQLITE
+    return statements
+
+
+def _audit_protection(using: str, *, on: bool) -> None:
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            if on:
+                for sql in _sqlite_trigger_sql():
+                    cursor.execute(sql.replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS", 1))
+            else:
+                for trigger in _SQLITE_TRIGGERS:
+                    cursor.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+        elif connection.vendor == "postgresql":
+            for table in _AUDIT_TABLES:
+                cursor.execute(f"ALTER TABLE {table} {'ENABLE' if on else 'DISABLE'} TRIGGER USER")
+        else:  # pragma: no cover
+            raise NotImplementedError(f"audit protections on {connection.vendor}")
+
+
+_REARM_UID = "tests.browser.rearm-audit-protection"
+
+
+def _rearm_after_flush(sender: Any, using: str = "default", **kwargs: Any) -> None:
+    post_migrate.disconnect(sender=sender, dispatch_uid=_REARM_UID)
+    _audit_protection(using, on=True)
+
+
+@pytest.fixture
+def live_app(live_server, demo_world, django_db_blocker) -> Iterator[str]:
+    """The app served on a free local port with the demo world loaded; yields its base URL."""
+    yield live_server.url
+    # Runs after the browser has stopped and before transactional_db empties the tables.
+    with django_db_blocker.unblock():
+        _audit_protection("default", on=False)
+    post_migrate.connect(_rearm_after_flush, sender=apps.get_app_config("audit"), dispatch_uid=_REARM_UID)
+
+
+# --- the browser ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def chromium() -> str:
+    """The system chromium's path; skips (before any data is loaded) when there is none."""
+    return chromium_path()
+
+
+@pytest.fixture
+def browser(chromium, live_app) -> Iterator[Any]:
+    """Debian's chromium, headless, started for this test only (and stopped before the flush)."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    args = ["--no-sandbox"] if os.geteuid() == 0 else []  # chromium's sandbox refuses to run as root
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium, args=args)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@dataclass
+class Shots:
+    """Full-page screenshots of each step, kept in var/browser-screenshots/ for people to review."""
+
+    prefix: str
+    taken: list[Path] = field(default_factory=list)
+
+    def __call__(self, page: Any, step: str) -> bytes:
+        # A page whose URL and elements are there may still be parsing or loading its stylesheet.
+        page.wait_for_load_state("load")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{self.prefix}-{len(self.taken) + 1:02d}-{step}.png"
+        png: bytes = page.screenshot(path=str(path), full_page=True)
+        self.taken.append(path)
+        return png
+
+
+def png_width(png: bytes) -> int:
+    """Width from the PNG header (IHDR is always the first chunk)."""
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width: int = struct.unpack(">I", png[16:20])[0]
+    return width
+
+
+def assert_fits_phone(page: Any, png: bytes) -> None:
+    """No sideways scrolling on a 360-px screen: the full-page screenshot and the layout agree."""
+    assert png_width(png) <= PHONE["width"], f"{page.url} is {png_width(png)} px wide"
+    # DevTools evaluation works even when the page's own scripts are switched off.
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= PHONE["width"], f"{page.url} scrolls sideways: {scroll_width} px"
