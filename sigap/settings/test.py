@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sigap.settings.base import *  # noqa: F403
 from sigap.settings.base import DATABASES
-from sigap.settings.env import env_str
+from sigap.settings.env import env_bool, env_str
 
 SECRET_KEY = "test-only-secret-key-not-for-any-real-use-0123456789"  # noqa: S105
 SIGAP_FIELD_KEYS = ["2dWxvGX0qXrWQ7hZ1r7bo1cb8fF0Gf0m7UQhJmXvK3w="]
@@ -28,5 +28,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["NAME"] = ":memory:"
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
 
-# tests/browser drive Debian's chromium (never a browser downloaded by Playwright); they skip without it.
+# tests/browser drive Debian's chromium (never a browser downloaded by Playwright); they skip without it,
+# unless SIGAP_BROWSER_TESTS_REQUIRED is set (CI sets it: there a skip would hide a missing browser).
 SIGAP_CHROMIUM = env_str("SIGAP_CHROMIUM", "/usr/bin/chromium")
+SIGAP_BROWSER_TESTS_REQUIRED = env_bool("SIGAP_BROWSER_TESTS_REQUIRED", False)

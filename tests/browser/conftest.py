@@ -8,8 +8,8 @@ Three things make a live server work with this project's database:
 
 * `live_server` needs `transactional_db`: the server thread commits for real, and after each test
   Django empties every table (``flush``). The audit trail refuses exactly that (append-only triggers
-  on SQLite and PostgreSQL), so `live_app` lifts the audit protections just before the flush and a
-  one-shot ``post_migrate`` receiver (``flush`` sends that signal when it is done) puts them back.
+  on SQLite and PostgreSQL), so `audit_trail_flushable` lifts the audit protections just before the
+  flush and a one-shot ``post_migrate`` receiver (``flush`` sends it when done) puts them back.
 * Playwright's sync API marks its event loop as running in this thread between two browser calls;
   Django would then refuse ORM calls, or use another connection. `server_side()` lifts the mark for
   the test's own database work (nothing runs concurrently: the browser waits for the test).
@@ -27,27 +27,32 @@ import struct
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 from django.apps import apps
 from django.conf import settings
 from django.db import connections
 from django.db.models.signals import post_migrate
+from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "var" / "browser-screenshots"
 #: A cheap Android phone: 360 CSS pixels wide (device scale 1, so a screenshot's pixels are CSS pixels).
-PHONE = {"width": 360, "height": 740}
+PHONE: ViewportSize = {"width": 360, "height": 740}
+
+
+def _cannot_run(reason: str) -> NoReturn:
+    if settings.SIGAP_BROWSER_TESTS_REQUIRED:
+        pytest.fail(f"{reason} (SIGAP_BROWSER_TESTS_REQUIRED is set)", pytrace=False)
+    pytest.skip(reason)
 
 
 def chromium_path() -> str:
     """The system chromium, or a skip that says why there is none."""
     path = settings.SIGAP_CHROMIUM
     if not (os.path.isfile(path) and os.access(path, os.X_OK)):
-        pytest.skip(
-            f"no chromium at {path}: install Debian's (apt-get install chromium) or set SIGAP_CHROMIUM"
-        )
+        _cannot_run(f"no chromium at {path}: apt-get install chromium, or set SIGAP_CHROMIUM")
     return path
 
 
@@ -113,30 +118,39 @@ def _rearm_after_flush(sender: Any, using: str = "default", **kwargs: Any) -> No
 
 
 @pytest.fixture
-def live_app(live_server, demo_world, django_db_blocker) -> Iterator[str]:
-    """The app served on a free local port with the demo world loaded; yields its base URL."""
-    yield live_server.url
-    # Runs after the browser has stopped and before transactional_db empties the tables.
+def audit_trail_flushable(transactional_db, django_db_blocker) -> Iterator[None]:
+    """Let transactional_db's flush empty the audit trail, then protect it again.
+
+    Its teardown runs after that of every fixture set up later (the browser, the demo world) and
+    before the flush; on PostgreSQL even an empty trail refuses TRUNCATE, so a test that skips
+    needs this too.
+    """
+    yield
     with django_db_blocker.unblock():
         _audit_protection("default", on=False)
     post_migrate.connect(_rearm_after_flush, sender=apps.get_app_config("audit"), dispatch_uid=_REARM_UID)
+
+
+@pytest.fixture
+def live_app(audit_trail_flushable: None, live_server, demo_world) -> str:
+    """The app served on a free local port with the demo world loaded; returns its base URL."""
+    return str(live_server.url)
 
 
 # --- the browser ------------------------------------------------------------------------------------
 
 
 @pytest.fixture
-def chromium() -> str:
+def chromium(audit_trail_flushable: None) -> str:
     """The system chromium's path; skips (before any data is loaded) when there is none."""
     return chromium_path()
 
 
 @pytest.fixture
-def browser(chromium, live_app) -> Iterator[Any]:
+def browser(chromium: str, live_app: str) -> Iterator[Browser]:
     """Debian's chromium, headless, started for this test only (and stopped before the flush)."""
-    sync_api = pytest.importorskip("playwright.sync_api")
     args = ["--no-sandbox"] if os.geteuid() == 0 else []  # chromium's sandbox refuses to run as root
-    with sync_api.sync_playwright() as playwright:
+    with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=chromium, args=args)
         try:
             yield launched
@@ -151,12 +165,12 @@ class Shots:
     prefix: str
     taken: list[Path] = field(default_factory=list)
 
-    def __call__(self, page: Any, step: str) -> bytes:
+    def __call__(self, page: Page, step: str) -> bytes:
         # A page whose URL and elements are there may still be parsing or loading its stylesheet.
         page.wait_for_load_state("load")
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{self.prefix}-{len(self.taken) + 1:02d}-{step}.png"
-        png: bytes = page.screenshot(path=str(path), full_page=True)
+        png = page.screenshot(path=str(path), full_page=True)
         self.taken.append(path)
         return png
 
@@ -168,7 +182,7 @@ def png_width(png: bytes) -> int:
     return width
 
 
-def assert_fits_phone(page: Any, png: bytes) -> None:
+def assert_fits_phone(page: Page, png: bytes) -> None:
     """No sideways scrolling on a 360-px screen: the full-page screenshot and the layout agree."""
     assert png_width(png) <= PHONE["width"], f"{page.url} is {png_width(png)} px wide"
     # DevTools evaluation works even when the page's own scripts are switched off.

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import re
 
-import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Error, Page, expect
 
 from sigap.intake.models import IdentityTier, ReportStatus
 from sigap.intake.services import officer_message, report_find
 from tests.browser.conftest import PHONE, Shots, assert_fits_phone, server_side
-
-expect = pytest.importorskip("playwright.sync_api").expect
 
 LONTAR = "36.04.13.2007"
 STORY = (
@@ -26,7 +24,7 @@ QUESTION = "Terima kasih. Siapa nama calonya, dan kapan tepatnya mereka berangka
 ANSWER = "Namanya Pak Udin dari kampung sebelah. Berangkat Jumat malam dari terminal."
 
 
-def file_a_report(page, shots: Shots, base_url: str) -> tuple[str, str]:
+def file_a_report(page: Page, shots: Shots, base_url: str) -> tuple[str, str]:
     """Fill in the public form the way a villager does; returns the receipt code and the PIN."""
     page.goto(base_url + "/lapor/")
     expect(page.get_by_role("heading", level=1)).to_have_text(
@@ -61,7 +59,7 @@ def file_a_report(page, shots: Shots, base_url: str) -> tuple[str, str]:
     return code, pin
 
 
-def open_status(page, shots: Shots, base_url: str, code: str, pin: str) -> None:
+def open_status(page: Page, shots: Shots, base_url: str, code: str, pin: str) -> None:
     page.goto(base_url + "/lapor/status/")
     page.get_by_label("Kode tanda terima").fill(code.lower())  # typed as people do
     page.get_by_label("PIN").fill(pin)
@@ -70,7 +68,9 @@ def open_status(page, shots: Shots, base_url: str, code: str, pin: str) -> None:
     expect(page).to_have_url(base_url + "/lapor/status/lihat/")
 
 
-def test_report_without_javascript_then_answer_the_officer(browser, live_app, demo_world) -> None:
+def test_report_without_javascript_then_answer_the_officer(
+    browser: Browser, live_app: str, demo_world
+) -> None:
     shots = Shots("nojs")
     context = browser.new_context(java_script_enabled=False, viewport=PHONE, locale="id-ID")
     page = context.new_page()
@@ -127,20 +127,26 @@ def test_report_without_javascript_then_answer_the_officer(browser, live_app, de
         ]
 
 
-def test_the_same_pages_with_javascript_fit_a_phone_and_break_no_policy(browser, live_app) -> None:
+def test_the_same_pages_with_javascript_fit_a_phone_and_break_no_policy(
+    browser: Browser, live_app: str
+) -> None:
     """With scripts on (htmx loads), nothing on the public pages is blocked by the CSP or overflows."""
     shots = Shots("js")
     context = browser.new_context(viewport=PHONE, locale="id-ID")
     page = context.new_page()
     problems: list[str] = []
 
-    def console(message) -> None:
+    def console(message: ConsoleMessage) -> None:
         # The browser asks for /favicon.ico by itself; SIGAP has no icon yet (the PWA work adds them).
         if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
             problems.append(f"{message.text} at {message.location.get('url')}")
 
     page.on("console", console)
-    page.on("pageerror", lambda e: problems.append(str(e)))
+
+    def page_error(error: Error) -> None:
+        problems.append(str(error))
+
+    page.on("pageerror", page_error)
 
     code, pin = file_a_report(page, shots, live_app)
     assert page.evaluate("typeof window.htmx") == "object", "page scripts run in this test"
