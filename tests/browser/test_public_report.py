@@ -7,11 +7,13 @@ step is saved as a screenshot under var/browser-screenshots/ for people to look 
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 from playwright.sync_api import Browser, ConsoleMessage, Error, Page, expect
 
 from sigap.intake.models import IdentityTier, ReportStatus
+from sigap.intake.pow import BITS as POW_BITS
 from sigap.intake.services import officer_message, report_find
 from tests.browser.conftest import PHONE, Shots, assert_fits_phone, server_side
 
@@ -24,7 +26,7 @@ QUESTION = "Terima kasih. Siapa nama calonya, dan kapan tepatnya mereka berangka
 ANSWER = "Namanya Pak Udin dari kampung sebelah. Berangkat Jumat malam dari terminal."
 
 
-def file_a_report(page: Page, shots: Shots, base_url: str) -> tuple[str, str]:
+def file_a_report(page: Page, shots: Shots, base_url: str, *, javascript: bool) -> tuple[str, str]:
     """Fill in the public form the way a villager does; returns the receipt code and the PIN."""
     page.goto(base_url + "/lapor/")
     expect(page.get_by_role("heading", level=1)).to_have_text(
@@ -35,7 +37,7 @@ def file_a_report(page: Page, shots: Shots, base_url: str) -> tuple[str, str]:
     page.get_by_label("Apa yang terjadi?").fill(STORY)
     page.get_by_label("Desa/kelurahan").fill("lontar")
     page.get_by_role("button", name="Cari desa").click()
-    # The search reloads the page (no JavaScript): the choices appear, the story is kept.
+    # The search reloads the page (also with JavaScript): the choices appear, the story is kept.
     choose = page.get_by_label("Pilih desa")
     expect(choose).to_be_visible()
     expect(page.get_by_label("Apa yang terjadi?")).to_have_value(STORY)
@@ -47,6 +49,15 @@ def file_a_report(page: Page, shots: Shots, base_url: str) -> tuple[str, str]:
     page.get_by_label("Anonim: tanpa nama, tanpa kontak").check()
     page.get_by_label(re.compile("^Saya setuju laporan ini digunakan petugas SIGAP")).check()
     assert_fits_phone(page, shots(page, "filled-in"))
+    nonce = page.locator("input[name=pow_nonce]")
+    if javascript:
+        # pow.js solves the proof of work while the person types (it earns the looser rate limit).
+        expect(nonce).not_to_have_value("", timeout=30_000)
+        challenge = page.locator("input[name=pow_challenge]").input_value()
+        digest = hashlib.sha256(f"{challenge}:{nonce.input_value()}".encode()).digest()
+        assert int.from_bytes(digest, "big") >> (256 - POW_BITS) == 0, "a real solution"
+    else:
+        expect(nonce).to_have_value("")  # without JavaScript nobody is asked to solve anything
     page.get_by_role("button", name="Kirim laporan").click()
 
     expect(page).to_have_url(base_url + "/lapor/terima/")
@@ -75,7 +86,7 @@ def test_report_without_javascript_then_answer_the_officer(
     context = browser.new_context(java_script_enabled=False, viewport=PHONE, locale="id-ID")
     page = context.new_page()
 
-    code, pin = file_a_report(page, shots, live_app)
+    code, pin = file_a_report(page, shots, live_app, javascript=False)
     assert page.evaluate("typeof window.htmx") == "undefined", "page scripts must not run in this test"
 
     # Shown once: reloading the receipt page no longer shows the code.
@@ -130,14 +141,14 @@ def test_report_without_javascript_then_answer_the_officer(
 def test_the_same_pages_with_javascript_fit_a_phone_and_break_no_policy(
     browser: Browser, live_app: str
 ) -> None:
-    """With scripts on (htmx loads), nothing on the public pages is blocked by the CSP or overflows."""
+    """With scripts on (htmx, the proof of work), nothing is blocked by the CSP, fails, or overflows."""
     shots = Shots("js")
     context = browser.new_context(viewport=PHONE, locale="id-ID")
     page = context.new_page()
     problems: list[str] = []
 
     def console(message: ConsoleMessage) -> None:
-        # The browser asks for /favicon.ico by itself; SIGAP has no icon yet (the PWA work adds them).
+        # The browser asks for /favicon.ico by itself; the public pages link no icon (yet).
         if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
             problems.append(f"{message.text} at {message.location.get('url')}")
 
@@ -148,7 +159,7 @@ def test_the_same_pages_with_javascript_fit_a_phone_and_break_no_policy(
 
     page.on("pageerror", page_error)
 
-    code, pin = file_a_report(page, shots, live_app)
+    code, pin = file_a_report(page, shots, live_app, javascript=True)
     assert page.evaluate("typeof window.htmx") == "object", "page scripts run in this test"
     open_status(page, shots, live_app, code, pin)
     expect(page.locator("#report-status")).to_have_text("Diterima: menunggu dibaca petugas")
