@@ -6,8 +6,10 @@
   const form = document.getElementById("field-form");
   if (!form || !("indexedDB" in window) || !window.fetch) return;
 
+  // The texts (translated by the server) are in a <template>: its children are not in the document,
+  // so they are read from its content.
   const labels = {};
-  document.querySelectorAll("#field-labels [data-state], #field-labels [data-key]").forEach((el) => {
+  document.getElementById("field-labels").content.querySelectorAll("[data-state], [data-key]").forEach((el) => {
     labels[el.dataset.state || el.dataset.key] = el.textContent;
   });
   const queueSection = document.getElementById("field-queue-section");
