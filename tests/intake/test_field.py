@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -86,3 +87,16 @@ def test_the_service_worker_and_manifest(demo_world) -> None:
     assert b"sigap-field-" in sw.content and b"/static/js/field.js" in sw.content
     manifest = Client().get(reverse("intake:field_manifest")).json()
     assert manifest["start_url"] == "/lapangan/" and manifest["display"] == "standalone"
+
+
+def test_the_service_worker_caches_every_script_and_stylesheet_of_the_page(demo_world) -> None:
+    """Offline the page is served from the worker's cache, and so must be all it loads: the browser's
+    HTTP cache may be long gone by then (the htmx of base.html was missing once)."""
+    page = _client(demo_world["kader.lontar"]).get(reverse("intake:field")).content.decode()
+    loaded = set(re.findall(r'<script[^>]* src="([^"]+)"', page))
+    loaded |= set(re.findall(r'<link[^>]* rel="stylesheet"[^>]* href="([^"]+)"', page))
+    loaded |= set(re.findall(r'<link[^>]* href="([^"]+)"[^>]* rel="stylesheet"', page))
+    assert "/static/js/field.js" in loaded and "/static/css/sigap.css" in loaded
+    worker = Client().get(reverse("intake:field_sw")).content.decode()
+    assets = set(re.findall(r'"(/static/[^"]+)"', worker.split("const ASSETS = [", 1)[1].split("];", 1)[0]))
+    assert loaded <= assets, f"not cached for offline use: {sorted(loaded - assets)}"

@@ -3,7 +3,14 @@
 // Reports themselves never pass through here: they wait in IndexedDB (field.js) until sent.
 const CACHE = "sigap-field-{{ version }}";
 const PAGE = "{% url 'intake:field' %}";
-const ASSETS = ["{% load static %}{% static 'css/sigap.css' %}", "{% static 'js/field.js' %}", "{% static 'img/sigap-icon.svg' %}"];
+// Every script and stylesheet the page loads (base.html's htmx too): offline, the browser's own HTTP
+// cache may be long gone. tests/intake/test_field.py checks this list against the page.
+const ASSETS = [
+  "{% load static %}{% static 'css/sigap.css' %}",
+  "{% static 'django_htmx/htmx-2.min.js' %}",
+  "{% static 'js/field.js' %}",
+  "{% static 'img/sigap-icon.svg' %}",
+];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll([PAGE, ...ASSETS])).then(() => self.skipWaiting()));
