@@ -217,7 +217,7 @@ SIGAP_DEFAULT_CODE_VERSION = "kepmendagri_2025"
 SIGAP_FIELD_KEYS = env_list("SIGAP_FIELD_KEYS", [])
 SIGAP_HMAC_KEY = env_str("SIGAP_HMAC_KEY")
 #: Bumped with the field app's cached files: a new value makes phones fetch them again.
-SIGAP_ASSET_VERSION = "2026-11-29.1"
+SIGAP_ASSET_VERSION = "2026-11-29.2"
 #: Alerts by email: printed to the console unless a deployment configures SMTP (prod does).
 EMAIL_BACKEND = env_str("SIGAP_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("SIGAP_FROM_EMAIL", "SIGAP <noreply@sigap.invalid>")

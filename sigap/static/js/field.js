@@ -78,7 +78,8 @@
     if (syncing || !navigator.onLine) return;
     syncing = true;
     try {
-      const pending = (await all()).filter((item) => item.state !== "sent");
+      // "refused": the server read the report and said no (400); sending it again cannot help.
+      const pending = (await all()).filter((item) => item.state !== "sent" && item.state !== "refused");
       if (!pending.length) return;
       let token;
       try {
@@ -104,7 +105,7 @@
             item.state = "sent";
             item.receipt = body.receipt || item.receipt || "";
           } else {
-            item.state = "failed";
+            item.state = response.status === 400 ? "refused" : "failed";
             item.error = response.status;
           }
         } catch (error) {
