@@ -54,6 +54,8 @@ def _prefixes(items: list[tuple[Any, Any]]) -> set[str] | None:
             if current == {""}:
                 continue
             break
+        if op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT) and arg[0] == -1 and current == {""}:
+            continue  # a look-behind at the start reads the text before the match, which still starts here
         element = _element(op, arg)
         if element is None:
             break
