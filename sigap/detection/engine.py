@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from datetime import datetime
-from itertools import chain
+from functools import reduce
+from itertools import chain, compress, repeat
+from operator import eq, or_
 from typing import Any, NamedTuple, cast
 
 from sigap.detection.catalogue import Catalogue, Indicator, load_catalogue
@@ -21,6 +23,7 @@ STRENGTH_POINTS = {"strong": 3.0, "medium": 2.0, "weak": 1.0}
 RECRUITMENT = ("deceptive_recruitment", "coercive_recruitment", "recruitment_abuse_of_vulnerability")
 DESTINATION = ("coercion_at_destination", "abuse_of_vulnerability_at_destination")
 RISK_LEVELS = ("low", "medium", "high", "critical")
+KINDS = ("", "context", "legitimacy")  # a Hit's dimension field for cues other than indicators
 AGE_CODES = frozenset({"minor_involved", "minor_age_stated"})
 CHILD_HARM_CODES = frozenset({"child_taken_for_work", "baby_or_child_sale"})
 #: Thresholds and weights, chosen by leave-one-writer-out cross-validation over the training splits
@@ -75,7 +78,8 @@ class _Plan(NamedTuple):
     cue: Any
     pattern: re.Pattern[str]
     starts: frozenset[str] | None  # the literals a match must start with (None: try everywhere)
-    rest: tuple[frozenset[str], ...]  # required literal groups besides the one it is indexed under
+    negatable: bool  # an indicator that a negation just before it cancels
+    fields: tuple[str, str, str]  # the Hit's code, dimension (or kind of cue) and strength
 
 
 def _expected_occurrences(literals: frozenset[str]) -> float:
@@ -110,6 +114,11 @@ class Engine:
         # as plain ints; each plan holds what cues() needs, looked up here once, not per report.
         by_literal: dict[str, list[int]] = defaultdict(list)
         always: list[int] = []
+        # The other groups of a pattern are checked as bits: each group one bit, each literal the
+        # bits of the groups it is in, each pattern the bits of the groups it needs.
+        group_bits: dict[frozenset[str], int] = {}
+        literal_bits: dict[str, int] = defaultdict(int)
+        needs: list[int] = []
         self._plans: list[_Plan] = []
         for number, key in enumerate(sorted(required)):
             g, c, k = key
@@ -121,13 +130,25 @@ class Engine:
             rest = list(groups)
             if groups:
                 rest.remove(indexed)
-            self._plans.append(_Plan(g, (g, c), cue, cue.patterns[k], starts[key], tuple(rest)))
+            for group in rest:
+                if group not in group_bits:
+                    group_bits[group] = 1 << len(group_bits)
+                    for literal in group:
+                        literal_bits[literal] |= group_bits[group]
+            needs.append(reduce(or_, (group_bits[group] for group in rest), 0))
+            if isinstance(cue, Indicator):  # group 0
+                negatable, fields = cue.negatable, (cue.code, cue.dimension, cue.strength)
+            else:
+                negatable, fields = False, (cue.code, KINDS[g], "")
+            self._plans.append(_Plan(g, (g, c), cue, cue.patterns[k], starts[key], negatable, fields))
             if not groups:
                 always.append(number)
             for literal in indexed:
                 by_literal[literal].append(number)
         self._by_literal = {literal: tuple(numbers) for literal, numbers in by_literal.items()}
         self._always = tuple(always)
+        self._literal_bits = dict(literal_bits)
+        self._needs = tuple(needs)
         literals = {lit for groups in required.values() for options in groups for lit in options}
         literals |= {lit for options in starts.values() if options for lit in options}
         self._index = PrefixIndex(frozenset(literals))
@@ -156,23 +177,22 @@ class Engine:
         """
         text = norm.text
         occurrences = self._index.occurrences(text)
-        # A dict view, not a set: isdisjoint and & on it iterate the smaller side.
+        # A dict view, not a set: & on it iterates the smaller side.
         present = occurrences.keys()
-        reached = set(chain.from_iterable(filter(None, map(self._by_literal.get, occurrences))))
+        reached = tuple(set(chain.from_iterable(filter(None, map(self._by_literal.get, occurrences)))))
+        # A reached pattern is a candidate if each of its other groups has a literal in the text:
+        # if the bits it needs are all among those of the literals present (checked in C).
+        found_bits = reduce(or_, map(self._literal_bits.get, occurrences, repeat(0)), 0)
+        needs = list(map(self._needs.__getitem__, reached))
+        candidates = sorted(
+            chain(self._always, compress(reached, map(eq, map(found_bits.__and__, needs), needs)))
+        )
         plans = self._plans
-        candidates = list(self._always)
-        for number in reached:
-            for group in plans[number].rest:
-                if present.isdisjoint(group):
-                    break
-            else:
-                candidates.append(number)
-        candidates.sort()
         results: tuple[list[Any], list[Any], list[Any]] = ([], [], [])
         done: set[tuple[int, int]] = set()
-        kinds = ("", "context", "legitimacy")
+        negation = self.catalogue.negation.search
         for number in candidates:
-            g, cue_key, cue, pattern, starts, _rest = plans[number]
+            g, cue_key, cue, pattern, starts, negatable, fields = plans[number]
             if cue_key in done:
                 continue
             if starts is None:
@@ -182,30 +202,18 @@ class Engine:
                 # One literal's positions are already ascending; several are merged.
                 positions = lists[0] if len(lists) == 1 else sorted({p for ps in lists for p in ps})
                 matches = self._matches_at(pattern, text, positions)
-            match = None
-            for candidate in matches:
-                if candidate.end() == candidate.start():
+            for match in matches:
+                start, end = match.span()
+                if end == start or (negatable and negation(text, max(0, start - 24), start)):
                     continue
-                if g == 0 and cue.negatable and self._negated(norm, candidate.start()):
-                    continue
-                match = candidate
                 break
+            else:
+                continue
             # "ngaku P3MI resmi": a claimed legitimacy is no legitimacy.
-            if (
-                match is not None
-                and g == 2
-                and self.catalogue.doubt.search(text, max(0, match.start() - 32), match.start())
-            ):
-                match = None
-            if match is None:
+            if g == 2 and self.catalogue.doubt.search(text, max(0, start - 32), start):
                 continue
             done.add(cue_key)
-            evidence, a, b = norm.evidence(match.start(), match.end())
-            if g == 0:
-                hit = Hit(cue.code, cue.dimension, cue.strength, evidence, a, b)
-            else:
-                hit = Hit(cue.code, kinds[g], "", evidence, a, b)
-            results[g].append((cue, hit))
+            results[g].append((cue, Hit(*fields, *norm.evidence(start, end))))
         return results
 
     # -- the analysis -------------------------------------------------------------------------
