@@ -11,11 +11,11 @@ from operator import eq, or_
 from typing import Any, NamedTuple, cast
 
 from sigap.detection.catalogue import Catalogue, Indicator, load_catalogue
-from sigap.detection.entities import extract
+from sigap.detection.entities import COUNTRY_INDEX, extract
 from sigap.detection.model import RELEVANCE, LinearModel
 from sigap.detection.normalise import Normalised, normalise
 from sigap.detection.prefilter import PrefixIndex, literal_prefixes
-from sigap.detection.timing import soonest_departure, within_hours
+from sigap.detection.timing import DEPARTURE_WORDS, soonest_departure, within_hours
 from sigap.detection.types import MODUS_CODES, NONE, Analysis, Hit
 
 MAX_CHARS = 20_000  # longer texts are analysed on their first 20,000 characters
@@ -151,7 +151,8 @@ class Engine:
         self._needs = tuple(needs)
         literals = {lit for groups in required.values() for options in groups for lit in options}
         literals |= {lit for options in starts.values() if options for lit in options}
-        self._index = PrefixIndex(frozenset(literals))
+        # The same scan finds the country names and the departure words (see analyze()).
+        self._index = PrefixIndex(frozenset(literals) | COUNTRY_INDEX.words | DEPARTURE_WORDS)
 
     # -- cues ---------------------------------------------------------------------------------
     def _negated(self, norm: Normalised, start: int) -> bool:
@@ -169,16 +170,18 @@ class Engine:
                 yield match
                 resume = max(match.end(), position + 1)
 
-    def cues(self, norm: Normalised) -> tuple[list[tuple[Indicator, Hit]], list[Any], list[Any]]:
+    def cues(
+        self, norm: Normalised, occurrences: dict[str, list[int]] | None = None
+    ) -> tuple[list[tuple[Indicator, Hit]], list[Any], list[Any]]:
         """Indicators, context cues and legitimacy cues found in a normalised text.
 
         Only patterns whose literal start occurs in the text are run (see ``prefilter``); for each
         cue the first pattern that matches (and, for a negatable indicator, is not negated) counts.
+        ``occurrences``: ``self._index.occurrences(norm.text)``, if already found.
         """
         text = norm.text
-        occurrences = self._index.occurrences(text)
-        # A dict view, not a set: & on it iterates the smaller side.
-        present = occurrences.keys()
+        if occurrences is None:
+            occurrences = self._index.occurrences(text)
         reached = tuple(set(chain.from_iterable(filter(None, map(self._by_literal.get, occurrences)))))
         # A reached pattern is a candidate if each of its other groups has a literal in the text:
         # if the bits it needs are all among those of the literals present (checked in C).
@@ -198,7 +201,7 @@ class Engine:
             if starts is None:
                 matches: Any = pattern.finditer(text)
             else:
-                lists = [occurrences[literal] for literal in present & starts]
+                lists = list(filter(None, map(occurrences.get, starts)))
                 # One literal's positions are already ascending; several are merged.
                 positions = lists[0] if len(lists) == 1 else sorted({p for ps in lists for p in ps})
                 matches = self._matches_at(pattern, text, positions)
@@ -220,8 +223,10 @@ class Engine:
     def analyze(self, text: str, *, id: Any = None, now: datetime | None = None) -> Analysis:
         text = text if isinstance(text, str) else str(text)
         norm = normalise(text[:MAX_CHARS])
-        found, context, legitimacy = self.cues(norm)
-        departure = soonest_departure(norm, now)
+        # One Aho-Corasick scan of the text serves the cues, the departure words and the countries.
+        occurrences = self._index.occurrences(norm.text)
+        found, context, legitimacy = self.cues(norm, occurrences)
+        departure = soonest_departure(norm, now, occurrences)
         urgent = departure is not None and within_hours(departure[0])
 
         by_dimension: dict[str, list[str]] = defaultdict(list)
@@ -256,7 +261,7 @@ class Engine:
         score = self._score(risk, points, p_relevant)
         if urgent:
             states.append("departure_within_72h")
-        entities = extract(norm)
+        entities = extract(norm, occurrences)
         indicators = [hit for _i, hit in found]
         analysis = Analysis(
             id=id,

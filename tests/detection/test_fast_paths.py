@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta, timezone
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sigap.detection import entities, normalise, timing
-from sigap.detection.prefilter import WordIndex, trie_regex
+from sigap.detection.prefilter import PrefixIndex, WordIndex, trie_regex
 
 # Text built from the words themselves, their pieces, digits, punctuation and other scripts.
 WORDS = ["korea selatan", "ke", "di", "dari", "negara", "bahasa", "pt", "ud", "cv"]
@@ -24,6 +25,17 @@ def test_word_index_finds_what_the_trie_regex_finds(text: str) -> None:
     words = frozenset(entities.COUNTRY_NAMES)
     expected = [(m.start(), m.group(1)) for m in re.finditer(r"\b(" + trie_regex(words) + r")\b", text)]
     assert WordIndex(words).find(text) == expected
+
+
+# An index holding the country names among other literals, as the engine's does.
+SHARED = PrefixIndex(entities.COUNTRY_INDEX.words | timing.DEPARTURE_WORDS | {"ke", "di", "a", "korea s"})
+
+
+@settings(max_examples=500, deadline=None)
+@given(TEXTS)
+def test_words_from_a_shared_scan_are_the_words_found(text: str) -> None:
+    occurrences = SHARED.occurrences(text)
+    assert entities.COUNTRY_INDEX.find_in(text, occurrences) == entities.COUNTRY_INDEX.find(text)
 
 
 @settings(max_examples=500, deadline=None)
@@ -70,6 +82,15 @@ DATED = st.lists(
     ),
     max_size=20,
 ).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(DATED | TEXTS)
+def test_a_departure_from_a_shared_scan_is_the_departure_found(text: str) -> None:
+    norm = normalise.normalise(text)
+    now = datetime(2026, 11, 28, 9, tzinfo=timezone(timedelta(hours=7)))
+    expected = timing.soonest_departure(norm, now)
+    assert timing.soonest_departure(norm, now, SHARED.occurrences(norm.text)) == expected
 
 
 @settings(max_examples=500, deadline=None)
