@@ -44,7 +44,9 @@ SLANG = slang_table()
 _SLANG = r"(?P<slang>\b(?:" + trie_regex(frozenset(SLANG)) + r")\b)"
 _SLANG_WS = _SLANG + r"|(?P<ws>\s{2,}|[^\S ])"
 FAST_RE = re.compile(_SLANG_WS)
-SLANG_RE = re.compile(_SLANG)  # FAST_RE for a text without runs of white space
+# FAST_RE for a text without runs of white space. Used on ASCII text only, so compiled with re.ASCII:
+# the same \b there, read from a table instead of Unicode look-ups at every position.
+SLANG_RE = re.compile(_SLANG, re.ASCII)
 # Elongation and leetspeak are rare: the slower pattern runs only when a cheap test finds them.
 FULL_RE = re.compile(
     r"(?P<elong>\b[a-z]*([a-z])\2\2[a-z]*\b)|(?P<leet>\b[a-z0-9]*[a-z][0-9]+[a-z][a-z0-9]*\b)|" + _SLANG_WS

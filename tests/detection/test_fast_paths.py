@@ -55,7 +55,27 @@ def test_place_check_is_the_whole_prefix_search(text: str) -> None:
 
 ASCII_TEXTS = st.lists(
     st.sampled_from(
-        ["a", "aa", "aaa", "k3rja", "b4", "4b", "12", " ", "  ", "\n", "\t", "\x1f", "gk", "yg", "."]
+        [
+            "a",
+            "aa",
+            "aaa",
+            "k3rja",
+            "b4",
+            "4b",
+            "12",
+            " ",
+            "  ",
+            "\n",
+            "\t",
+            "\x1f",
+            "gk",
+            "yg",
+            ".",
+            "_",
+            "ktp",
+            "-ne",
+            "tkw",
+        ]
     ),
     max_size=30,
 ).map("".join) | st.text(st.characters(max_codepoint=127), max_size=200)
@@ -71,6 +91,11 @@ def test_the_normaliser_picks_its_scanner_soundly(text: str) -> None:
     )
     if "  " not in lowered and lowered.isprintable():  # then FAST_RE finds slang words only
         assert all(m.lastgroup == "slang" for m in normalise.FAST_RE.finditer(lowered))
+    # SLANG_RE, compiled with re.ASCII for ASCII text, finds what the Unicode pattern finds.
+    unicode_slang = re.compile(normalise._SLANG)
+    assert [m.span() for m in normalise.SLANG_RE.finditer(lowered)] == [
+        m.span() for m in unicode_slang.finditer(lowered)
+    ]
 
 
 DATED = st.lists(
