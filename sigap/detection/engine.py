@@ -38,6 +38,7 @@ LAWFUL_VETO = 0.1  # below it, a report naming a lawful process is not raised by
 HIGH_SHARE = 0.4  # P(high) + P(critical) from which a relevant report is at least high
 UNCUED_MAX_LEVEL = 2  # "critical" needs a named sign; the model alone goes up to "high"
 RULE_WEIGHT = 0.05  # the rules' share in the modus score: a tie-break; the model decides the rest
+MODEL_WEIGHT = 1 - RULE_WEIGHT
 #: Legitimacy cues saying the text is about something else: a question, the news, an ordinary fraud.
 NOT_AN_INCIDENT = frozenset({"general_information", "ordinary_fraud"})
 RISK_BANDS = {"low": (0.0, 24.9), "medium": (25.0, 49.9), "high": (50.0, 74.9), "critical": (75.0, 100.0)}
@@ -385,13 +386,15 @@ class Engine:
         for code in MODUS_CODES:
             rule = votes.get(code, 0.0) / top_vote
             model = probabilities.get(code)
-            scores[code] = rule if model is None else RULE_WEIGHT * rule + (1 - RULE_WEIGHT) * model
+            scores[code] = rule if model is None else RULE_WEIGHT * rule + MODEL_WEIGHT * model
         best = max(scores.values())
         if best <= 0.0:
             return [NONE]
+        floor = max(0.35, 0.6 * best)
+        # Highest score first; equal scores keep the order of MODUS_CODES (sorting is stable).
         ranked = sorted(
-            (c for c in MODUS_CODES if scores[c] >= max(0.35, 0.6 * best)), key=lambda c: -scores[c]
-        ) or [max(MODUS_CODES, key=lambda c: scores[c])]
+            (c for c in MODUS_CODES if scores[c] >= floor), key=scores.__getitem__, reverse=True
+        ) or [max(MODUS_CODES, key=scores.__getitem__)]
         if ranked[0] == "child_exploitation" and any(
             indicator.modus == ("sexual_exploitation",) for indicator, _hit in found
         ):
