@@ -14,7 +14,7 @@ import tomllib
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import cached_property
+from operator import itemgetter
 from pathlib import Path
 
 from sigap.detection.prefilter import trie_regex
@@ -103,6 +103,9 @@ def _normalise_ascii(text: str) -> Normalised:
     return Normalised(text, "".join(out), tuple(segments))
 
 
+_NORM_START = itemgetter(0)  # a segment's start in the normalised text (the segments ascend by it)
+
+
 @dataclass(frozen=True)
 class Normalised:
     """The normalised text and a map back to the original.
@@ -117,16 +120,12 @@ class Normalised:
 
     def _locate(self, position: int) -> tuple[int, int]:
         """(orig_start, orig_end) of the source of normalised character ``position``."""
-        index = bisect_right(self._keys, position) - 1
+        index = bisect_right(self.segments, position, key=_NORM_START) - 1
         norm_start, orig_start, orig_end, identity = self.segments[index]
         if identity:
             point = orig_start + (position - norm_start)
             return point, point + 1
         return orig_start, orig_end
-
-    @cached_property  # stored in the instance on first use, then read as a plain attribute
-    def _keys(self) -> list[int]:
-        return [segment[0] for segment in self.segments]
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original (start, end) for the normalised slice [start, end)."""
