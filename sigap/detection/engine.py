@@ -23,6 +23,8 @@ STRENGTH_POINTS = {"strong": 3.0, "medium": 2.0, "weak": 1.0}
 RECRUITMENT = ("deceptive_recruitment", "coercive_recruitment", "recruitment_abuse_of_vulnerability")
 DESTINATION = ("coercion_at_destination", "abuse_of_vulnerability_at_destination")
 RISK_LEVELS = ("low", "medium", "high", "critical")
+RISK_KEYS = tuple(f"risk:{level}" for level in RISK_LEVELS)  # the model's labels for them
+EXPLOITED = frozenset({*DESTINATION, "exploitative_conditions"})  # dimensions of exploitation
 KINDS = ("", "context", "legitimacy")  # a Hit's dimension field for cues other than indicators
 AGE_CODES = frozenset({"minor_involved", "minor_age_stated"})
 CHILD_HARM_CODES = frozenset({"child_taken_for_work", "baby_or_child_sale"})
@@ -293,8 +295,8 @@ class Engine:
     ) -> tuple[str, list[str]]:
         """The risk the rules alone give, and the states behind it (ILO/EC Delphi logic)."""
         states: list[str] = []
-        recruitment = bool(positive & set(RECRUITMENT))
-        destination = bool(positive & set(DESTINATION))
+        recruitment = not positive.isdisjoint(RECRUITMENT)
+        destination = not positive.isdisjoint(DESTINATION)
         exploitation = "exploitative_conditions" in positive or destination
         if recruitment and exploitation:
             states.append("tppo_indicated")
@@ -303,7 +305,7 @@ class Engine:
         if "smuggling" in positive:
             states.append("tppm_indicated")
         minor = "minor" in flags
-        exploited = any(i.dimension in (*DESTINATION, "exploitative_conditions") for i, _ in found)
+        exploited = any(i.dimension in EXPLOITED for i, _ in found)
         child_harm = minor and (exploited or any(i.code in CHILD_HARM_CODES for i in strong))
         serious = recruitment or exploitation or "smuggling" in positive or bool(strong)
 
@@ -346,13 +348,13 @@ class Engine:
         if not probabilities:
             return rule_risk
         p_relevant = probabilities.get(RELEVANCE, 0.5)
-        risk_p = [probabilities.get(f"risk:{level}", 0.0) for level in RISK_LEVELS]
+        risk_p = [probabilities.get(key, 0.0) for key in RISK_KEYS]
         # With no sign named in the text, the model alone must be surer before it raises a report.
         threshold = RELEVANCE_THRESHOLD if cues else (UNCUED_THRESHOLD if context else BARE_THRESHOLD)
         if lawful and not strong:
             threshold += 0.15  # a report that names a lawful process needs more to be raised
         relevant = p_relevant >= threshold
-        model_level = max(range(4), key=lambda i: risk_p[i]) if relevant else 0
+        model_level = max(range(4), key=risk_p.__getitem__) if relevant else 0
         if relevant and model_level < 2 and risk_p[2] + risk_p[3] >= HIGH_SHARE:
             model_level = 2  # high and critical together outweigh the rest: missing them costs more
         if not cues:
