@@ -5,15 +5,17 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from datetime import datetime
-from itertools import chain
+from functools import reduce
+from itertools import chain, compress, repeat
+from operator import eq, or_
 from typing import Any, NamedTuple, cast
 
 from sigap.detection.catalogue import Catalogue, Indicator, load_catalogue
-from sigap.detection.entities import extract
+from sigap.detection.entities import COUNTRY_INDEX, extract
 from sigap.detection.model import RELEVANCE, LinearModel
 from sigap.detection.normalise import Normalised, normalise
 from sigap.detection.prefilter import PrefixIndex, literal_prefixes
-from sigap.detection.timing import soonest_departure, within_hours
+from sigap.detection.timing import DEPARTURE_WORDS, soonest_departure, within_hours
 from sigap.detection.types import MODUS_CODES, NONE, Analysis, Hit
 
 MAX_CHARS = 20_000  # longer texts are analysed on their first 20,000 characters
@@ -21,6 +23,9 @@ STRENGTH_POINTS = {"strong": 3.0, "medium": 2.0, "weak": 1.0}
 RECRUITMENT = ("deceptive_recruitment", "coercive_recruitment", "recruitment_abuse_of_vulnerability")
 DESTINATION = ("coercion_at_destination", "abuse_of_vulnerability_at_destination")
 RISK_LEVELS = ("low", "medium", "high", "critical")
+RISK_KEYS = tuple(f"risk:{level}" for level in RISK_LEVELS)  # the model's labels for them
+EXPLOITED = frozenset({*DESTINATION, "exploitative_conditions"})  # dimensions of exploitation
+KINDS = ("", "context", "legitimacy")  # a Hit's dimension field for cues other than indicators
 AGE_CODES = frozenset({"minor_involved", "minor_age_stated"})
 CHILD_HARM_CODES = frozenset({"child_taken_for_work", "baby_or_child_sale"})
 #: Thresholds and weights, chosen by leave-one-writer-out cross-validation over the training splits
@@ -35,6 +40,7 @@ LAWFUL_VETO = 0.1  # below it, a report naming a lawful process is not raised by
 HIGH_SHARE = 0.4  # P(high) + P(critical) from which a relevant report is at least high
 UNCUED_MAX_LEVEL = 2  # "critical" needs a named sign; the model alone goes up to "high"
 RULE_WEIGHT = 0.05  # the rules' share in the modus score: a tie-break; the model decides the rest
+MODEL_WEIGHT = 1 - RULE_WEIGHT
 #: Legitimacy cues saying the text is about something else: a question, the news, an ordinary fraud.
 NOT_AN_INCIDENT = frozenset({"general_information", "ordinary_fraud"})
 RISK_BANDS = {"low": (0.0, 24.9), "medium": (25.0, 49.9), "high": (50.0, 74.9), "critical": (75.0, 100.0)}
@@ -75,7 +81,8 @@ class _Plan(NamedTuple):
     cue: Any
     pattern: re.Pattern[str]
     starts: frozenset[str] | None  # the literals a match must start with (None: try everywhere)
-    rest: tuple[frozenset[str], ...]  # required literal groups besides the one it is indexed under
+    negatable: bool  # an indicator that a negation just before it cancels
+    fields: tuple[str, str, str]  # the Hit's code, dimension (or kind of cue) and strength
 
 
 def _expected_occurrences(literals: frozenset[str]) -> float:
@@ -110,6 +117,11 @@ class Engine:
         # as plain ints; each plan holds what cues() needs, looked up here once, not per report.
         by_literal: dict[str, list[int]] = defaultdict(list)
         always: list[int] = []
+        # The other groups of a pattern are checked as bits: each group one bit, each literal the
+        # bits of the groups it is in, each pattern the bits of the groups it needs.
+        group_bits: dict[frozenset[str], int] = {}
+        literal_bits: dict[str, int] = defaultdict(int)
+        needs: list[int] = []
         self._plans: list[_Plan] = []
         for number, key in enumerate(sorted(required)):
             g, c, k = key
@@ -121,16 +133,29 @@ class Engine:
             rest = list(groups)
             if groups:
                 rest.remove(indexed)
-            self._plans.append(_Plan(g, (g, c), cue, cue.patterns[k], starts[key], tuple(rest)))
+            for group in rest:
+                if group not in group_bits:
+                    group_bits[group] = 1 << len(group_bits)
+                    for literal in group:
+                        literal_bits[literal] |= group_bits[group]
+            needs.append(reduce(or_, (group_bits[group] for group in rest), 0))
+            if isinstance(cue, Indicator):  # group 0
+                negatable, fields = cue.negatable, (cue.code, cue.dimension, cue.strength)
+            else:
+                negatable, fields = False, (cue.code, KINDS[g], "")
+            self._plans.append(_Plan(g, (g, c), cue, cue.patterns[k], starts[key], negatable, fields))
             if not groups:
                 always.append(number)
             for literal in indexed:
                 by_literal[literal].append(number)
         self._by_literal = {literal: tuple(numbers) for literal, numbers in by_literal.items()}
         self._always = tuple(always)
+        self._literal_bits = dict(literal_bits)
+        self._needs = tuple(needs)
         literals = {lit for groups in required.values() for options in groups for lit in options}
         literals |= {lit for options in starts.values() if options for lit in options}
-        self._index = PrefixIndex(frozenset(literals))
+        # The same scan finds the country names and the departure words (see analyze()).
+        self._index = PrefixIndex(frozenset(literals) | COUNTRY_INDEX.words | DEPARTURE_WORDS)
 
     # -- cues ---------------------------------------------------------------------------------
     def _negated(self, norm: Normalised, start: int) -> bool:
@@ -148,72 +173,63 @@ class Engine:
                 yield match
                 resume = max(match.end(), position + 1)
 
-    def cues(self, norm: Normalised) -> tuple[list[tuple[Indicator, Hit]], list[Any], list[Any]]:
+    def cues(
+        self, norm: Normalised, occurrences: dict[str, list[int]] | None = None
+    ) -> tuple[list[tuple[Indicator, Hit]], list[Any], list[Any]]:
         """Indicators, context cues and legitimacy cues found in a normalised text.
 
         Only patterns whose literal start occurs in the text are run (see ``prefilter``); for each
         cue the first pattern that matches (and, for a negatable indicator, is not negated) counts.
+        ``occurrences``: ``self._index.occurrences(norm.text)``, if already found.
         """
         text = norm.text
-        occurrences = self._index.occurrences(text)
-        # A dict view, not a set: isdisjoint and & on it iterate the smaller side.
-        present = occurrences.keys()
-        reached = set(chain.from_iterable(filter(None, map(self._by_literal.get, occurrences))))
+        if occurrences is None:
+            occurrences = self._index.occurrences(text)
+        reached = tuple(set(chain.from_iterable(filter(None, map(self._by_literal.get, occurrences)))))
+        # A reached pattern is a candidate if each of its other groups has a literal in the text:
+        # if the bits it needs are all among those of the literals present (checked in C).
+        found_bits = reduce(or_, map(self._literal_bits.get, occurrences, repeat(0)), 0)
+        needs = list(map(self._needs.__getitem__, reached))
+        candidates = sorted(
+            chain(self._always, compress(reached, map(eq, map(found_bits.__and__, needs), needs)))
+        )
         plans = self._plans
-        candidates = list(self._always)
-        for number in reached:
-            for group in plans[number].rest:
-                if present.isdisjoint(group):
-                    break
-            else:
-                candidates.append(number)
-        candidates.sort()
         results: tuple[list[Any], list[Any], list[Any]] = ([], [], [])
         done: set[tuple[int, int]] = set()
-        kinds = ("", "context", "legitimacy")
+        negation = self.catalogue.negation.search
         for number in candidates:
-            g, cue_key, cue, pattern, starts, _rest = plans[number]
+            g, cue_key, cue, pattern, starts, negatable, fields = plans[number]
             if cue_key in done:
                 continue
             if starts is None:
                 matches: Any = pattern.finditer(text)
             else:
-                lists = [occurrences[literal] for literal in present & starts]
+                lists = list(filter(None, map(occurrences.get, starts)))
                 # One literal's positions are already ascending; several are merged.
                 positions = lists[0] if len(lists) == 1 else sorted({p for ps in lists for p in ps})
                 matches = self._matches_at(pattern, text, positions)
-            match = None
-            for candidate in matches:
-                if candidate.end() == candidate.start():
+            for match in matches:
+                start, end = match.span()
+                if end == start or (negatable and negation(text, max(0, start - 24), start)):
                     continue
-                if g == 0 and cue.negatable and self._negated(norm, candidate.start()):
-                    continue
-                match = candidate
                 break
+            else:
+                continue
             # "ngaku P3MI resmi": a claimed legitimacy is no legitimacy.
-            if (
-                match is not None
-                and g == 2
-                and self.catalogue.doubt.search(text, max(0, match.start() - 32), match.start())
-            ):
-                match = None
-            if match is None:
+            if g == 2 and self.catalogue.doubt.search(text, max(0, start - 32), start):
                 continue
             done.add(cue_key)
-            evidence, a, b = norm.evidence(match.start(), match.end())
-            if g == 0:
-                hit = Hit(cue.code, cue.dimension, cue.strength, evidence, a, b)
-            else:
-                hit = Hit(cue.code, kinds[g], "", evidence, a, b)
-            results[g].append((cue, hit))
+            results[g].append((cue, Hit(*fields, *norm.evidence(start, end))))
         return results
 
     # -- the analysis -------------------------------------------------------------------------
     def analyze(self, text: str, *, id: Any = None, now: datetime | None = None) -> Analysis:
         text = text if isinstance(text, str) else str(text)
         norm = normalise(text[:MAX_CHARS])
-        found, context, legitimacy = self.cues(norm)
-        departure = soonest_departure(norm, now)
+        # One Aho-Corasick scan of the text serves the cues, the departure words and the countries.
+        occurrences = self._index.occurrences(norm.text)
+        found, context, legitimacy = self.cues(norm, occurrences)
+        departure = soonest_departure(norm, now, occurrences)
         urgent = departure is not None and within_hours(departure[0])
 
         by_dimension: dict[str, list[str]] = defaultdict(list)
@@ -248,7 +264,7 @@ class Engine:
         score = self._score(risk, points, p_relevant)
         if urgent:
             states.append("departure_within_72h")
-        entities = extract(norm)
+        entities = extract(norm, occurrences)
         indicators = [hit for _i, hit in found]
         analysis = Analysis(
             id=id,
@@ -279,8 +295,8 @@ class Engine:
     ) -> tuple[str, list[str]]:
         """The risk the rules alone give, and the states behind it (ILO/EC Delphi logic)."""
         states: list[str] = []
-        recruitment = bool(positive & set(RECRUITMENT))
-        destination = bool(positive & set(DESTINATION))
+        recruitment = not positive.isdisjoint(RECRUITMENT)
+        destination = not positive.isdisjoint(DESTINATION)
         exploitation = "exploitative_conditions" in positive or destination
         if recruitment and exploitation:
             states.append("tppo_indicated")
@@ -289,7 +305,7 @@ class Engine:
         if "smuggling" in positive:
             states.append("tppm_indicated")
         minor = "minor" in flags
-        exploited = any(i.dimension in (*DESTINATION, "exploitative_conditions") for i, _ in found)
+        exploited = any(i.dimension in EXPLOITED for i, _ in found)
         child_harm = minor and (exploited or any(i.code in CHILD_HARM_CODES for i in strong))
         serious = recruitment or exploitation or "smuggling" in positive or bool(strong)
 
@@ -332,13 +348,13 @@ class Engine:
         if not probabilities:
             return rule_risk
         p_relevant = probabilities.get(RELEVANCE, 0.5)
-        risk_p = [probabilities.get(f"risk:{level}", 0.0) for level in RISK_LEVELS]
+        risk_p = [probabilities.get(key, 0.0) for key in RISK_KEYS]
         # With no sign named in the text, the model alone must be surer before it raises a report.
         threshold = RELEVANCE_THRESHOLD if cues else (UNCUED_THRESHOLD if context else BARE_THRESHOLD)
         if lawful and not strong:
             threshold += 0.15  # a report that names a lawful process needs more to be raised
         relevant = p_relevant >= threshold
-        model_level = max(range(4), key=lambda i: risk_p[i]) if relevant else 0
+        model_level = max(range(4), key=risk_p.__getitem__) if relevant else 0
         if relevant and model_level < 2 and risk_p[2] + risk_p[3] >= HIGH_SHARE:
             model_level = 2  # high and critical together outweigh the rest: missing them costs more
         if not cues:
@@ -372,13 +388,15 @@ class Engine:
         for code in MODUS_CODES:
             rule = votes.get(code, 0.0) / top_vote
             model = probabilities.get(code)
-            scores[code] = rule if model is None else RULE_WEIGHT * rule + (1 - RULE_WEIGHT) * model
+            scores[code] = rule if model is None else RULE_WEIGHT * rule + MODEL_WEIGHT * model
         best = max(scores.values())
         if best <= 0.0:
             return [NONE]
+        floor = max(0.35, 0.6 * best)
+        # Highest score first; equal scores keep the order of MODUS_CODES (sorting is stable).
         ranked = sorted(
-            (c for c in MODUS_CODES if scores[c] >= max(0.35, 0.6 * best)), key=lambda c: -scores[c]
-        ) or [max(MODUS_CODES, key=lambda c: scores[c])]
+            (c for c in MODUS_CODES if scores[c] >= floor), key=scores.__getitem__, reverse=True
+        ) or [max(MODUS_CODES, key=scores.__getitem__)]
         if ranked[0] == "child_exploitation" and any(
             indicator.modus == ("sexual_exploitation",) for indicator, _hit in found
         ):

@@ -364,10 +364,17 @@ def _organisations(text: str) -> list[str]:
     return found
 
 
-def extract(norm: Normalised) -> Entities:
+def extract(norm: Normalised, occurrences: dict[str, list[int]] | None = None) -> Entities:
+    """``occurrences``: ``PrefixIndex.occurrences(norm.text)`` of an index holding the country
+    names, when the caller has scanned the text already."""
     text = norm.original
     countries: list[str] = []
-    for start, name in COUNTRY_INDEX.find(norm.text):
+    named = (
+        COUNTRY_INDEX.find(norm.text)
+        if occurrences is None
+        else COUNTRY_INDEX.find_in(norm.text, occurrences)
+    )
+    for start, name in named:
         if norm.text[max(0, start - 8) : start].endswith("bahasa "):
             continue  # "bisa bahasa Inggris" names a language, not a destination
         if name in COUNTRY_AMBIGUOUS and not _named_as_place(norm.text, start):

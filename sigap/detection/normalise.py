@@ -14,7 +14,7 @@ import tomllib
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import cached_property
+from operator import itemgetter
 from pathlib import Path
 
 from sigap.detection.prefilter import trie_regex
@@ -44,7 +44,9 @@ SLANG = slang_table()
 _SLANG = r"(?P<slang>\b(?:" + trie_regex(frozenset(SLANG)) + r")\b)"
 _SLANG_WS = _SLANG + r"|(?P<ws>\s{2,}|[^\S ])"
 FAST_RE = re.compile(_SLANG_WS)
-SLANG_RE = re.compile(_SLANG)  # FAST_RE for a text without runs of white space
+# FAST_RE for a text without runs of white space. Used on ASCII text only, so compiled with re.ASCII:
+# the same \b there, read from a table instead of Unicode look-ups at every position.
+SLANG_RE = re.compile(_SLANG, re.ASCII)
 # Elongation and leetspeak are rare: the slower pattern runs only when a cheap test finds them.
 FULL_RE = re.compile(
     r"(?P<elong>\b[a-z]*([a-z])\2\2[a-z]*\b)|(?P<leet>\b[a-z0-9]*[a-z][0-9]+[a-z][a-z0-9]*\b)|" + _SLANG_WS
@@ -101,6 +103,9 @@ def _normalise_ascii(text: str) -> Normalised:
     return Normalised(text, "".join(out), tuple(segments))
 
 
+_NORM_START = itemgetter(0)  # a segment's start in the normalised text (the segments ascend by it)
+
+
 @dataclass(frozen=True)
 class Normalised:
     """The normalised text and a map back to the original.
@@ -115,16 +120,12 @@ class Normalised:
 
     def _locate(self, position: int) -> tuple[int, int]:
         """(orig_start, orig_end) of the source of normalised character ``position``."""
-        index = bisect_right(self._keys, position) - 1
+        index = bisect_right(self.segments, position, key=_NORM_START) - 1
         norm_start, orig_start, orig_end, identity = self.segments[index]
         if identity:
             point = orig_start + (position - norm_start)
             return point, point + 1
         return orig_start, orig_end
-
-    @cached_property  # stored in the instance on first use, then read as a plain attribute
-    def _keys(self) -> list[int]:
-        return [segment[0] for segment in self.segments]
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original (start, end) for the normalised slice [start, end)."""

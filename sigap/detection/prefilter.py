@@ -12,6 +12,7 @@ from __future__ import annotations
 # The standard library's own regex parser (Python 3.11: re._parser), read-only use.
 import importlib
 import re
+from collections.abc import Iterable
 from typing import Any
 
 import ahocorasick
@@ -54,6 +55,8 @@ def _prefixes(items: list[tuple[Any, Any]]) -> set[str] | None:
             if current == {""}:
                 continue
             break
+        if op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT) and arg[0] == -1 and current == {""}:
+            continue  # a look-behind at the start reads the text before the match, which still starts here
         element = _element(op, arg)
         if element is None:
             break
@@ -148,6 +151,7 @@ class WordIndex:
     def __init__(self, words: set[str] | frozenset[str]) -> None:
         if not all(word and _is_word_char(word[0]) and _is_word_char(word[-1]) for word in words):
             raise ValueError("each word must begin and end with a word character")
+        self.words = frozenset(words)
         self._automaton: Any = ahocorasick.Automaton()
         for word in words:
             self._automaton.add_word(word, word)
@@ -155,22 +159,35 @@ class WordIndex:
 
     def find(self, text: str) -> list[tuple[int, str]]:
         """(start, word) of each match, in order."""
-        found: list[tuple[int, int, str]] = []
-        last = len(text) - 1
-        for end, word in self._automaton.iter(text):  # ``end`` is the index of the last character
-            start = end - len(word) + 1
-            # \\b at both ends: the word's own ends are word characters, so their neighbours are not.
-            if (start and _is_word_char(text[start - 1])) or (end < last and _is_word_char(text[end + 1])):
-                continue
-            found.append((start, -len(word), word))
-        found.sort()
-        matches: list[tuple[int, str]] = []
-        resume = 0
-        for start, minus_length, word in found:
-            if start >= resume:  # sorted longest first at each start, so the longest is taken
-                matches.append((start, word))
-                resume = start - minus_length
-        return matches
+        # The automaton reports the index of a word's last character.
+        return _whole_words(text, ((end - len(word) + 1, word) for end, word in self._automaton.iter(text)))
+
+    def find_in(self, text: str, occurrences: dict[str, list[int]]) -> list[tuple[int, str]]:
+        """``find(text)`` from ``PrefixIndex.occurrences(text)`` of an index holding all the words
+        (one scan of the text can then serve several indexes)."""
+        return _whole_words(
+            text, ((start, word) for word in self.words & occurrences.keys() for start in occurrences[word])
+        )
+
+
+def _whole_words(text: str, occurrences: Iterable[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The (start, word) matches a ``\\b(word|…)\\b`` regex finds among these occurrences."""
+    found: list[tuple[int, int, str]] = []
+    last = len(text) - 1
+    for start, word in occurrences:
+        end = start + len(word) - 1
+        # \\b at both ends: the word's own ends are word characters, so their neighbours are not.
+        if (start and _is_word_char(text[start - 1])) or (end < last and _is_word_char(text[end + 1])):
+            continue
+        found.append((start, -len(word), word))
+    found.sort()
+    matches: list[tuple[int, str]] = []
+    resume = 0
+    for start, minus_length, word in found:
+        if start >= resume:  # sorted longest first at each start, so the longest is taken
+            matches.append((start, word))
+            resume = start - minus_length
+    return matches
 
 
 def _whole(op: Any, arg: Any) -> set[str] | None:

@@ -54,7 +54,8 @@ DEPARTURE_RE = re.compile(
 _DEPARTURE_WORDS = literal_prefixes(DEPARTURE_RE.pattern)
 if _DEPARTURE_WORDS is None:
     raise ValueError("DEPARTURE_RE must start with literal words (its pre-check relies on them)")
-DEPARTURE_HINT = PrefixIndex(_DEPARTURE_WORDS)
+DEPARTURE_WORDS: frozenset[str] = _DEPARTURE_WORDS
+DEPARTURE_HINT = PrefixIndex(DEPARTURE_WORDS)
 # A departure already made is not an imminent one.
 PAST_RE = re.compile(r"\b(?:lalu|yang lalu|sudah berangkat|telah berangkat|sudah pergi|kemarin|tadi)\b")
 WINDOW = 60
@@ -95,10 +96,19 @@ def days_until(match: re.Match[str], today: date) -> int | None:
     return None
 
 
-def soonest_departure(norm: Normalised, now: datetime | None) -> tuple[int, int, int] | None:
-    """(days, start, end) of the nearest upcoming departure, in normalised coordinates."""
+def soonest_departure(
+    norm: Normalised, now: datetime | None, occurrences: dict[str, list[int]] | None = None
+) -> tuple[int, int, int] | None:
+    """(days, start, end) of the nearest upcoming departure, in normalised coordinates.
+
+    ``occurrences``: ``PrefixIndex.occurrences(norm.text)`` of an index holding DEPARTURE_WORDS,
+    when the caller has scanned the text already.
+    """
     text = norm.text
-    if not DEPARTURE_HINT.found_in(text):
+    if occurrences is None:
+        if not DEPARTURE_HINT.found_in(text):
+            return None
+    elif DEPARTURE_WORDS.isdisjoint(occurrences):
         return None
     # Reports are written in local (WIB/WITA/WIT) time; without a report time, today's local date.
     today = (now or datetime.now().astimezone()).date()

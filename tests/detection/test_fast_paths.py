@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta, timezone
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sigap.detection import entities, normalise, timing
-from sigap.detection.prefilter import WordIndex, trie_regex
+from sigap.detection.prefilter import PrefixIndex, WordIndex, trie_regex
 
 # Text built from the words themselves, their pieces, digits, punctuation and other scripts.
 WORDS = ["korea selatan", "ke", "di", "dari", "negara", "bahasa", "pt", "ud", "cv"]
@@ -24,6 +25,17 @@ def test_word_index_finds_what_the_trie_regex_finds(text: str) -> None:
     words = frozenset(entities.COUNTRY_NAMES)
     expected = [(m.start(), m.group(1)) for m in re.finditer(r"\b(" + trie_regex(words) + r")\b", text)]
     assert WordIndex(words).find(text) == expected
+
+
+# An index holding the country names among other literals, as the engine's does.
+SHARED = PrefixIndex(entities.COUNTRY_INDEX.words | timing.DEPARTURE_WORDS | {"ke", "di", "a", "korea s"})
+
+
+@settings(max_examples=500, deadline=None)
+@given(TEXTS)
+def test_words_from_a_shared_scan_are_the_words_found(text: str) -> None:
+    occurrences = SHARED.occurrences(text)
+    assert entities.COUNTRY_INDEX.find_in(text, occurrences) == entities.COUNTRY_INDEX.find(text)
 
 
 @settings(max_examples=500, deadline=None)
@@ -43,7 +55,27 @@ def test_place_check_is_the_whole_prefix_search(text: str) -> None:
 
 ASCII_TEXTS = st.lists(
     st.sampled_from(
-        ["a", "aa", "aaa", "k3rja", "b4", "4b", "12", " ", "  ", "\n", "\t", "\x1f", "gk", "yg", "."]
+        [
+            "a",
+            "aa",
+            "aaa",
+            "k3rja",
+            "b4",
+            "4b",
+            "12",
+            " ",
+            "  ",
+            "\n",
+            "\t",
+            "\x1f",
+            "gk",
+            "yg",
+            ".",
+            "_",
+            "ktp",
+            "-ne",
+            "tkw",
+        ]
     ),
     max_size=30,
 ).map("".join) | st.text(st.characters(max_codepoint=127), max_size=200)
@@ -59,6 +91,11 @@ def test_the_normaliser_picks_its_scanner_soundly(text: str) -> None:
     )
     if "  " not in lowered and lowered.isprintable():  # then FAST_RE finds slang words only
         assert all(m.lastgroup == "slang" for m in normalise.FAST_RE.finditer(lowered))
+    # SLANG_RE, compiled with re.ASCII for ASCII text, finds what the Unicode pattern finds.
+    unicode_slang = re.compile(normalise._SLANG)
+    assert [m.span() for m in normalise.SLANG_RE.finditer(lowered)] == [
+        m.span() for m in unicode_slang.finditer(lowered)
+    ]
 
 
 DATED = st.lists(
@@ -70,6 +107,15 @@ DATED = st.lists(
     ),
     max_size=20,
 ).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(DATED | TEXTS)
+def test_a_departure_from_a_shared_scan_is_the_departure_found(text: str) -> None:
+    norm = normalise.normalise(text)
+    now = datetime(2026, 11, 28, 9, tzinfo=timezone(timedelta(hours=7)))
+    expected = timing.soonest_departure(norm, now)
+    assert timing.soonest_departure(norm, now, SHARED.occurrences(norm.text)) == expected
 
 
 @settings(max_examples=500, deadline=None)
