@@ -657,20 +657,27 @@ def main(argv: list[str] | None = None) -> int:
             f"  analysis: {check['analysed_5s']:,} of {check['api_reports']:,} reports analysed within 5 s "
             f"({check['analysed_5s'] / max(1, check['api_reports']):.0%}); "
             f"delay p50 {check['delay_p50']:.1f} s, "
-            f"p95 {check['delay_p95']:.1f} s; backlog drained {waited:.0f} s after the load"
-            + (f", {waiting:,} still waiting" if waiting else "")
+            f"p95 {check['delay_p95']:.1f} s; "
+            + (
+                f"{waiting:,} still waiting {waited:.0f} s after the load"
+                if waiting
+                else f"backlog drained {waited:.0f} s after the load"
+            )
             + f"; near-duplicates flagged: {check['near_duplicates']:,}"
         )
+        # The chain is checked with every writer stopped (the worker may still be appending).
+        server.stop()
+        verify_out = subprocess.run(
+            [sigap, "audit-verify"], env=env, capture_output=True, text=True, check=False
+        )
+        said = (verify_out.stdout + verify_out.stderr).strip().splitlines()
+        print(f"  audit-verify: {said[-1] if said else verify_out.returncode}")
+        if verify_out.returncode != 0:
+            failures.append("audit chain does not verify")
         if check["missing"] or check["duplicated"]:
             failures.append("acknowledged reports not stored exactly once")
         if unacknowledged > lost:
             failures.append(f"{unacknowledged} reports stored that were never acknowledged")
-        verify_out = subprocess.run(
-            [sigap, "audit-verify"], env=env, capture_output=True, text=True, check=False
-        )
-        print(f"  audit-verify: {(verify_out.stdout + verify_out.stderr).strip().splitlines()[-1:]}")
-        if verify_out.returncode != 0:
-            failures.append("audit chain does not verify")
         paced = next((p for p in phases if p.name == "paced"), None)
         capacity = next((p for p in phases if p.name == "capacity"), None)
         if capacity and paced:
