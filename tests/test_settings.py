@@ -85,7 +85,7 @@ def test_rate_limits_live_in_redis_when_a_cache_url_is_set(tmp_path: Path) -> No
     }
     for extra, backend in (
         ({}, "django.core.cache.backends.locmem.LocMemCache"),
-        ({"SIGAP_CACHE_URL": "redis://127.0.0.1:6379/3"}, "django.core.cache.backends.redis.RedisCache"),
+        ({"SIGAP_CACHE_URL": "redis://127.0.0.1:6379/3"}, "sigap.core.cache.RedisCache"),
     ):
         result = subprocess.run(
             [sys.executable, "-c", CACHE_PROBE],

@@ -111,7 +111,7 @@ _cache_url = env_str("SIGAP_CACHE_URL")
 if _cache_url:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "sigap.core.cache.RedisCache",  # Django's, with its client reused
             "LOCATION": _cache_url,
             "KEY_PREFIX": "sigap",
             # A cache that does not answer must not hold a report up for long.
