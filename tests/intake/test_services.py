@@ -125,6 +125,26 @@ def test_near_duplicates_are_flagged_not_dropped(demo_world) -> None:
     assert Report.objects.count() == 3
 
 
+def _signed(unsigned: int) -> int:
+    return unsigned - (1 << 64) if unsigned >= 1 << 63 else unsigned
+
+
+def test_near_duplicate_distance_counts_all_64_bits_including_the_sign(demo_world) -> None:
+    """The database comparison (PostgreSQL) and the Python one (SQLite) draw the line at 10 bits."""
+    from sigap.intake.services import NEAR_DUPLICATE_BITS, _near_duplicate
+
+    base = (1 << 63) | 0x0123_4567_89AB_CDEF  # the sign bit set: negative in the database
+    report = _submit().report
+    Report.objects.filter(pk=report.pk).update(simhash=_signed(base))
+    flips = [63, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9]  # the sign bit and ten more
+    at_limit = base
+    for bit in flips[:NEAR_DUPLICATE_BITS]:
+        at_limit ^= 1 << bit
+    assert _near_duplicate(_signed(at_limit)) == report.pk
+    assert _near_duplicate(_signed(at_limit ^ 1 << flips[NEAR_DUPLICATE_BITS])) is None
+    assert _near_duplicate(_signed(base)) == report.pk
+
+
 def test_conversation_with_the_reporter(demo_world) -> None:
     submitted = _submit()
     report = submitted.report
