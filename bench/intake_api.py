@@ -79,6 +79,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=int(_env_default("THREADS", 4)))
     parser.add_argument("--phases", default=os.environ.get("SIGAP_BENCH_PHASES", "baseline,capacity,paced"))
     parser.add_argument("--database", default=os.environ.get("SIGAP_BENCH_DATABASE", "sigap_bench_api"))
+    parser.add_argument(
+        "--drain-seconds",
+        type=float,
+        default=_env_default("DRAIN_SECONDS", 120),
+        help="how long to wait for the worker's backlog after the load",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database and logs (debugging)")
     return parser.parse_args(argv)
 
@@ -401,6 +407,80 @@ def status_line(phase: Phase) -> str:
     return ", ".join(f"{code or 'no answer'}: {n:,}" for code, n in sorted(counts.items()))
 
 
+# --- where the CPU went ----------------------------------------------------------------------------
+# Throughput on this shared two-core machine moves with whatever else runs on it; CPU seconds per
+# report, split by process, move much less and say where the time goes.
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _proc_stat(pid: int) -> list[str] | None:
+    try:
+        raw = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return raw[raw.rindex(")") + 2 :].split()  # fields from the 3rd (state) on
+
+
+def _session_pids(sid: int) -> list[int]:
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            fields = _proc_stat(int(entry.name))
+            if fields and int(fields[3]) == sid:  # field 6: session id
+                pids.append(int(entry.name))
+    return pids
+
+
+def _cpu(pids: list[int]) -> float:
+    total = 0.0
+    for pid in pids:
+        fields = _proc_stat(pid)
+        if fields:
+            total += (int(fields[11]) + int(fields[12])) / TICK  # utime + stime
+    return total
+
+
+def _machine_busy() -> float:
+    with open("/proc/stat", encoding="ascii") as handle:
+        values = [int(v) for v in handle.readline().split()[1:]]
+    return (sum(values) - values[3] - values[4]) / TICK  # all but idle and iowait
+
+
+@dataclass
+class CpuSample:
+    parts: dict[str, float]
+    machine: float
+
+
+def cpu_sample(server: Server, database: str) -> CpuSample:
+    with pg_connect() as con:
+        pg_pids = [
+            row[0] for row in con.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [database])
+        ]
+    web, worker = server.procs[0].pid, server.procs[1].pid
+    return CpuSample(
+        {
+            "web": _cpu(_session_pids(web)),
+            "worker": _cpu(_session_pids(worker)),
+            "PostgreSQL": _cpu(pg_pids),
+            "client": time.process_time(),
+        },
+        _machine_busy(),
+    )
+
+
+def cpu_line(before: CpuSample, after: CpuSample, reports: int, seconds: float) -> str:
+    used = {k: after.parts[k] - before.parts[k] for k in before.parts}
+    ours = sum(used.values())
+    others = max(0.0, after.machine - before.machine - ours)
+    per = ", ".join(f"{k} {v / max(1, reports) * 1000:.2f}" for k, v in used.items())
+    return (
+        f"CPU per report (ms): {per} = {ours / max(1, reports) * 1000:.2f}; "
+        f"other processes on the machine used {others / seconds:.2f} of its {os.cpu_count()} cores"
+    )
+
+
 # --- gunicorn's own timing ------------------------------------------------------------------------
 
 
@@ -600,9 +680,11 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             rate = args.rate if name == "paced" else 0
             log_start = log_size(access_log)
+            cpu_before = cpu_sample(server, args.database)
             phase = run_phase(
                 name, port=port, clients=args.clients, seconds=args.seconds, rate=rate, bodies=bodies
             )
+            cpu_after = cpu_sample(server, args.database)
             time.sleep(0.5)  # gunicorn writes the last lines
             phases.append(phase)
             d = describe(phase, status=201)
@@ -626,6 +708,7 @@ def main(argv: list[str] | None = None) -> int:
             if baseline:
                 extra += f"; throughput = {d['rate'] / baseline['rate']:.2f}x baseline"
             print(f"    {extra}")
+            print("    " + cpu_line(cpu_before, cpu_after, int(d["ok"]), phase.ended - phase.started))
             bad = [r for r in phase.results if r.status != 201]
             if bad:
                 failures.append(f"{name}: {len(bad)} answers other than 201 ({status_line(phase)})")
@@ -642,7 +725,7 @@ def main(argv: list[str] | None = None) -> int:
                 failures.append(f"per-address limit not shared across workers: {limit_codes}")
 
         django_setup(env)
-        waiting, waited = wait_analysed(timeout=120)
+        waiting, waited = wait_analysed(timeout=args.drain_seconds)
         lost = sum(1 for p in phases for r in p.results if r.status == 0)
         check = verify(phases, lost=lost)
         limit_extra = sum(code == 201 for code in limit_codes)
