@@ -35,7 +35,7 @@ def _canonical_ip(address: str | None) -> str | None:
         return None
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # no savepoint round trips while the chain head is locked
 def audit_record(
     *,
     actor: Any,

@@ -125,6 +125,29 @@ def test_near_duplicates_are_flagged_not_dropped(demo_world) -> None:
     assert Report.objects.count() == 3
 
 
+def test_with_the_database_queue_the_analysis_is_queued_in_the_reports_own_transaction(
+    demo_world, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Production's queue is a table: report and task commit together (one commit, never one
+    without the other), and roll back together."""
+    from django.db import transaction
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    from sigap.intake.tasks import analyse_report
+
+    backend = DatabaseBackend("default", {})
+    monkeypatch.setattr(type(analyse_report), "get_backend", lambda self: backend)
+    with transaction.atomic():
+        report = _submit().report
+        queued = DBTaskResult.objects.get()  # already there, before the commit
+        assert queued.args_kwargs["args"] == [report.pk] and queued.task_path.endswith("analyse_report")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        _submit(text="Ada calo lain lagi yang menawarkan kerja ke Arab tanpa visa kerja resmi.")
+        raise RuntimeError("the request failed after the report was written")
+    assert Report.objects.count() == DBTaskResult.objects.count() == 1
+
+
 def _signed(unsigned: int) -> int:
     return unsigned - (1 << 64) if unsigned >= 1 << 63 else unsigned
 
