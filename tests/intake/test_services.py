@@ -9,6 +9,9 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from sigap.audit.models import AuditEvent
@@ -146,6 +149,31 @@ def test_with_the_database_queue_the_analysis_is_queued_in_the_reports_own_trans
         _submit(text="Ada calo lain lagi yang menawarkan kerja ke Arab tanpa visa kerja resmi.")
         raise RuntimeError("the request failed after the report was written")
     assert Report.objects.count() == DBTaskResult.objects.count() == 1
+
+
+def _simhash_reference(text: str) -> int:
+    """The first SimHash, bit by bit in Python: stored fingerprints must keep their meaning."""
+    import hashlib
+    import re
+
+    words = re.findall(r"\w+", text.lower())
+    grams = [" ".join(words[i : i + 2]) for i in range(max(1, len(words) - 1))]
+    weights = [0] * 64
+    for gram in grams:
+        value = int.from_bytes(hashlib.blake2b(gram.encode(), digest_size=8).digest(), "big")
+        for bit in range(64):
+            weights[bit] += 1 if value >> bit & 1 else -1
+    unsigned = sum(1 << bit for bit in range(64) if weights[bit] > 0)
+    return unsigned - (1 << 64) if unsigned >= 1 << 63 else unsigned
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(st.text(max_size=400))
+def test_simhash_is_the_same_function_as_before(text: str) -> None:
+    from sigap.intake.services import simhash
+
+    assert simhash(text) == _simhash_reference(text)
+    assert simhash(SCAM + " " + text) == _simhash_reference(SCAM + " " + text)
 
 
 def _signed(unsigned: int) -> int:
