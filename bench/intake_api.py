@@ -77,6 +77,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     # Two cores: see choose_server() for why these are the defaults.
     parser.add_argument("--workers", type=int, default=int(_env_default("WORKERS", 2)))
     parser.add_argument("--threads", type=int, default=int(_env_default("THREADS", 4)))
+    parser.add_argument("--analysis-workers", type=int, default=int(_env_default("ANALYSIS_WORKERS", 1)))
     parser.add_argument("--phases", default=os.environ.get("SIGAP_BENCH_PHASES", "baseline,capacity,paced"))
     parser.add_argument("--database", default=os.environ.get("SIGAP_BENCH_DATABASE", "sigap_bench_api"))
     parser.add_argument(
@@ -458,11 +459,11 @@ def cpu_sample(server: Server, database: str) -> CpuSample:
         pg_pids = [
             row[0] for row in con.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [database])
         ]
-    web, worker = server.procs[0].pid, server.procs[1].pid
+    web, workers = server.procs[0].pid, [proc.pid for proc in server.procs[1:]]
     return CpuSample(
         {
             "web": _cpu(_session_pids(web)),
-            "worker": _cpu(_session_pids(worker)),
+            "worker": sum(_cpu(_session_pids(pid)) for pid in workers),
             "PostgreSQL": _cpu(pg_pids),
             "client": time.process_time(),
         },
@@ -643,13 +644,15 @@ def main(argv: list[str] | None = None) -> int:
         server.start(
             choose_server(args.workers, args.threads, port, access_log), env=env, log=var_dir / "gunicorn.log"
         )
-        server.start([sigap, "db_worker"], env=env, log=var_dir / "worker.log")
+        for _ in range(args.analysis_workers):
+            server.start([sigap, "db_worker"], env=env, log=var_dir / "worker.log")
         wait_healthy(port, server)
         texts = corpus_texts()
         villages = village_codes(env)
         print(
             f"intake API bench: PostgreSQL database {args.database} (migrate + demo {setup_s:.1f} s), "
-            f"gunicorn gthread {args.workers} workers x {args.threads} threads, 1 analysis worker, "
+            f"gunicorn gthread {args.workers} workers x {args.threads} threads, "
+            f"{args.analysis_workers} analysis worker(s), "
             f"rate-limit cache: {'Redis' if redis else 'per process (Redis not reachable)'}, "
             f"{args.clients} clients, {len(texts):,} corpus texts, {len(villages)} villages"
         )
