@@ -22,8 +22,11 @@ not acknowledged (except reports whose answer was lost: listed), no 5xx, the aud
 and how many reports the worker had analysed within 5 s of arrival. Then everything is stopped and
 the database dropped. Prints a skip line and exits 0 when PostgreSQL is not reachable.
 
-Options: ``--clients``, ``--seconds``, ``--rate``, ``--workers``, ``--threads`` (also as
-``SIGAP_BENCH_*`` environment variables), ``--database`` (default ``sigap_bench_api``).
+Options: ``--clients``, ``--seconds``, ``--rate``, ``--workers``, ``--threads``, ``--analysis-workers``,
+``--drain-seconds``, ``--phases`` (also as ``SIGAP_BENCH_*`` environment variables), ``--database``
+(default ``sigap_bench_api``, never one of CI's). Each phase also prints the CPU time per report of
+the web processes, the worker, the PostgreSQL backends and the client, and how much of the machine
+other processes took meanwhile: on a shared machine that says more than throughput alone.
 """
 
 from __future__ import annotations
@@ -600,10 +603,17 @@ ACCESS_FORMAT = "%(m)s %(U)s %(s)s %(D)s"
 
 
 def choose_server(workers: int, threads: int, port: int, log: Path) -> list[str]:
-    """gunicorn for two cores. The request path is mostly Python (one core each, the GIL) with short
-    waits on PostgreSQL: two processes use both cores, a few threads each overlap the database waits
-    and the audit chain's lock. More processes only add context switches and connections on two
-    cores, where PostgreSQL and the analysis worker need CPU too."""
+    """gunicorn for two cores: 2 processes x 4 threads (gthread), the defaults of this bench.
+
+    The request path is mostly Python, and a process runs Python on one core at a time (the GIL):
+    two processes can use both cores. Each request also waits on PostgreSQL and Redis round trips
+    and on the audit chain's lock; four threads per process overlap those waits. Measured (30 s,
+    closed loop, same day): 2x4 220/s, 2x6 241/s, 3x4 266/s, 4x2 183/s reports/s, but the bigger
+    configurations won throughput by taking CPU from the analysis worker (its share per report fell
+    from 0.70 to 0.40 ms, so analysis fell further behind), 3x4 had a long tail (p95 574 ms against
+    p50 54 ms: keep-alive connections stay on one process), and 4x2 spent more CPU per report
+    (4.1 ms against 3.4 ms). On two cores shared with PostgreSQL and the worker, 2x4 is the balance.
+    """
     return [
         str(BIN / "gunicorn"),
         "sigap.wsgi:application",
