@@ -41,6 +41,7 @@ pytest: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/detection.py
+	$(BIN)/python bench/intake_api.py
 
 messages: $(STAMP)
 	cd sigap && ../$(BIN)/django-admin makemessages --settings=sigap.settings.test -l id -l en --no-obsolete --no-location

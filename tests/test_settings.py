@@ -65,3 +65,37 @@ def test_development_generates_local_secrets_once(tmp_path: Path) -> None:
     assert oct(secrets_file.stat().st_mode & 0o777) == "0o600"
     assert _run("sigap.settings.dev", {}, tmp_path).returncode == 0
     assert secrets_file.read_text() == content, "secrets must be stable across runs"
+
+
+CACHE_PROBE = """
+import json, django
+from django.conf import settings
+django.setup()
+print(json.dumps(settings.CACHES["default"]))
+"""
+
+
+def test_rate_limits_live_in_redis_when_a_cache_url_is_set(tmp_path: Path) -> None:
+    """Several gunicorn workers must count one quota: SIGAP_CACHE_URL selects the shared Redis cache."""
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "PYTHONPATH": str(ROOT),
+        "DJANGO_SETTINGS_MODULE": "sigap.settings.dev",
+        "SIGAP_VAR_DIR": str(tmp_path / "var"),
+    }
+    for extra, backend in (
+        ({}, "django.core.cache.backends.locmem.LocMemCache"),
+        ({"SIGAP_CACHE_URL": "redis://127.0.0.1:6379/3"}, "sigap.core.cache.RedisCache"),
+    ):
+        result = subprocess.run(
+            [sys.executable, "-c", CACHE_PROBE],
+            env={**env, **extra},
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=tmp_path,
+        )
+        assert result.returncode == 0, result.stderr
+        cache = json.loads(result.stdout)
+        assert cache["BACKEND"] == backend
+        assert cache.get("LOCATION", "") == extra.get("SIGAP_CACHE_URL", "")

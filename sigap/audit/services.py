@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from sigap.audit.models import GENESIS, AuditChainHead, AuditEvent
@@ -35,7 +35,7 @@ def _canonical_ip(address: str | None) -> str | None:
         return None
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # no savepoint round trips while the chain head is locked
 def audit_record(
     *,
     actor: Any,
@@ -51,12 +51,9 @@ def audit_record(
     The chain head row is locked for the length of the transaction, so concurrent writers append
     one after another and every row's ``prev_hash`` is the hash of the row before it.
     """
-    head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
     ctx = current_request_context()
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
     event = AuditEvent(
-        id=head.last_id + 1,
-        at=timezone.now(),
         actor=actor if is_user else None,
         actor_username=actor.get_username() if is_user else "",
         action=action,
@@ -66,13 +63,38 @@ def audit_record(
         ip_address=_canonical_ip(ctx.ip_address),
         user_agent=ctx.user_agent,
         metadata=metadata or {},
-        prev_hash=head.last_hash,
     )
+    # Everything above is prepared before the head is locked; from the lock to the commit every
+    # other writer waits, so only the chain's own steps run in between.
+    last_id, last_hash = _lock_chain_head()
+    event.id, event.at, event.prev_hash = last_id + 1, timezone.now(), last_hash
     event.hash = event.compute_hash()
     event.save(force_insert=True)
-    head.last_id, head.last_hash = event.id, event.hash
-    head.save(update_fields=["last_id", "last_hash"])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {AuditChainHead._meta.db_table} SET last_id = %s, last_hash = %s WHERE id = 1",  # noqa: S608
+            [event.id, event.hash],
+        )
     return event
+
+
+def _lock_chain_head() -> tuple[int, str]:
+    """Lock the chain head row for this transaction and read it (created on the first event).
+
+    Plain SQL: through the ORM, building this query and the head's update cost ~0.3 ms of CPU per
+    event, half of it while every other writer waited. SQLite has no row locks; its writers are
+    serialised by the immediate transactions the settings ask for.
+    """
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    sql = f"SELECT last_id, last_hash FROM {AuditChainHead._meta.db_table} WHERE id = 1{lock}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        row = cursor.fetchone()
+        if row is None:
+            AuditChainHead.objects.get_or_create(pk=1)
+            cursor.execute(sql)
+            row = cursor.fetchone()
+    return int(row[0]), str(row[1])
 
 
 def audit_read(*, actor: Any, obj: models.Model, fields: list[str], purpose: str = "") -> AuditEvent:

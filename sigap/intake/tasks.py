@@ -23,7 +23,7 @@ def analyse_report(report_id: int) -> str:
     engine = get_engine()
     record = analyze(report.text, id=report.pk, now=report.created_at).to_record()
     version = f"{engine.catalogue.version}/{engine.model.version if engine.model else 'rules'}"
-    report = report_store_analysis(report_id=report.pk, record=record, engine_version=version)
+    report = report_store_analysis(report=report, record=record, engine_version=version)
     if report.risk != "critical":
         return report.risk
     with translation.override("id"):

@@ -48,21 +48,22 @@ RECEIPT_LIMIT = (5, 15 * 60)  # failed PIN attempts per receipt code, from anywh
 
 
 def _limited(bucket: str, key: str, limit: tuple[int, int], *, hit: bool) -> bool:
-    """True when ``key`` already used up ``limit`` in ``bucket``; ``hit`` counts one more use."""
+    """True when ``key`` already used up ``limit`` in ``bucket``; ``hit`` counts one more use.
+
+    Counting is one atomic increment in the shared cache (``add`` starts the window, ``incr`` counts),
+    so concurrent requests in several processes cannot both pass on the same last unit.
+    """
     count, window = limit
     cache_key = "rl:" + bucket + ":" + hashlib.sha256(key.encode()).hexdigest()[:32]
-    used = cache.get(cache_key, 0)
-    if used >= count:
-        return True
-    if hit:
-        if used == 0:
-            cache.set(cache_key, 1, window)
-        else:
-            try:
-                cache.incr(cache_key)
-            except ValueError:
-                cache.set(cache_key, 1, window)
-    return False
+    if not hit:
+        return int(cache.get(cache_key, 0)) >= count
+    cache.add(cache_key, 0, window)
+    try:
+        used = cache.incr(cache_key)
+    except ValueError:  # the window ran out between add and incr
+        cache.set(cache_key, 1, window)
+        used = 1
+    return used > count
 
 
 def _address(request: HttpRequest) -> str:

@@ -103,6 +103,24 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Cache: the per-address and per-receipt rate limits live here ---------------------------------
+# Every web process must see the same counts, or each gunicorn worker grants its own quota:
+# SIGAP_CACHE_URL (redis://host:6379/0) puts them in Redis for a deployment with several workers.
+# Without it, the local-memory cache serves `make run` (one process) and the tests.
+_cache_url = env_str("SIGAP_CACHE_URL")
+if _cache_url:
+    CACHES = {
+        "default": {
+            "BACKEND": "sigap.core.cache.RedisCache",  # Django's, with its client reused
+            "LOCATION": _cache_url,
+            "KEY_PREFIX": "sigap",
+            # A cache that does not answer must not hold a report up for long.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # --- Background tasks (django.tasks API, database backend) ----------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

@@ -9,6 +9,9 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from sigap.audit.models import AuditEvent
@@ -123,6 +126,74 @@ def test_near_duplicates_are_flagged_not_dropped(demo_world) -> None:
     assert second.near_duplicate_of == first
     assert other.near_duplicate_of is None
     assert Report.objects.count() == 3
+
+
+def test_with_the_database_queue_the_analysis_is_queued_in_the_reports_own_transaction(
+    demo_world, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Production's queue is a table: report and task commit together (one commit, never one
+    without the other), and roll back together."""
+    from django.db import transaction
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    from sigap.intake.tasks import analyse_report
+
+    backend = DatabaseBackend("default", {})
+    monkeypatch.setattr(type(analyse_report), "get_backend", lambda self: backend)
+    with transaction.atomic():
+        report = _submit().report
+        queued = DBTaskResult.objects.get()  # already there, before the commit
+        assert queued.args_kwargs["args"] == [report.pk] and queued.task_path.endswith("analyse_report")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        _submit(text="Ada calo lain lagi yang menawarkan kerja ke Arab tanpa visa kerja resmi.")
+        raise RuntimeError("the request failed after the report was written")
+    assert Report.objects.count() == DBTaskResult.objects.count() == 1
+
+
+def _simhash_reference(text: str) -> int:
+    """The first SimHash, bit by bit in Python: stored fingerprints must keep their meaning."""
+    import hashlib
+    import re
+
+    words = re.findall(r"\w+", text.lower())
+    grams = [" ".join(words[i : i + 2]) for i in range(max(1, len(words) - 1))]
+    weights = [0] * 64
+    for gram in grams:
+        value = int.from_bytes(hashlib.blake2b(gram.encode(), digest_size=8).digest(), "big")
+        for bit in range(64):
+            weights[bit] += 1 if value >> bit & 1 else -1
+    unsigned = sum(1 << bit for bit in range(64) if weights[bit] > 0)
+    return unsigned - (1 << 64) if unsigned >= 1 << 63 else unsigned
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(st.text(max_size=400))
+def test_simhash_is_the_same_function_as_before(text: str) -> None:
+    from sigap.intake.services import simhash
+
+    assert simhash(text) == _simhash_reference(text)
+    assert simhash(SCAM + " " + text) == _simhash_reference(SCAM + " " + text)
+
+
+def _signed(unsigned: int) -> int:
+    return unsigned - (1 << 64) if unsigned >= 1 << 63 else unsigned
+
+
+def test_near_duplicate_distance_counts_all_64_bits_including_the_sign(demo_world) -> None:
+    """The database comparison (PostgreSQL) and the Python one (SQLite) draw the line at 10 bits."""
+    from sigap.intake.services import NEAR_DUPLICATE_BITS, _near_duplicate
+
+    base = (1 << 63) | 0x0123_4567_89AB_CDEF  # the sign bit set: negative in the database
+    report = _submit().report
+    Report.objects.filter(pk=report.pk).update(simhash=_signed(base))
+    flips = [63, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9]  # the sign bit and ten more
+    at_limit = base
+    for bit in flips[:NEAR_DUPLICATE_BITS]:
+        at_limit ^= 1 << bit
+    assert _near_duplicate(_signed(at_limit)) == report.pk
+    assert _near_duplicate(_signed(at_limit ^ 1 << flips[NEAR_DUPLICATE_BITS])) is None
+    assert _near_duplicate(_signed(base)) == report.pk
 
 
 def test_conversation_with_the_reporter(demo_world) -> None:
