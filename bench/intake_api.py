@@ -451,38 +451,60 @@ def _machine_busy() -> float:
     return (sum(values) - values[3] - values[4]) / TICK  # all but idle and iowait
 
 
-@dataclass
-class CpuSample:
-    parts: dict[str, float]
-    machine: float
+class CpuMeter:
+    """CPU seconds used by the web processes, the worker(s) and this database's PostgreSQL backends
+    during a phase. Backends come and go (connections live CONN_MAX_AGE seconds), so every process
+    is sampled twice a second and counted from its first to its last reading (a process that was
+    not there at the start began during the phase, from zero)."""
 
+    def __init__(self, server: Server, database: str) -> None:
+        self.server, self.database = server, database
+        self.first: dict[tuple[str, int], float] = {}
+        self.last: dict[tuple[str, int], float] = {}
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
 
-def cpu_sample(server: Server, database: str) -> CpuSample:
-    with pg_connect() as con:
-        pg_pids = [
-            row[0] for row in con.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [database])
-        ]
-    web, workers = server.procs[0].pid, [proc.pid for proc in server.procs[1:]]
-    return CpuSample(
-        {
-            "web": _cpu(_session_pids(web)),
-            "worker": sum(_cpu(_session_pids(pid)) for pid in workers),
-            "PostgreSQL": _cpu(pg_pids),
-            "client": time.process_time(),
-        },
-        _machine_busy(),
-    )
+    def _groups(self, con: Any) -> dict[str, list[int]]:
+        rows = con.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [self.database]).fetchall()
+        return {
+            "web": _session_pids(self.server.procs[0].pid),
+            "worker": [pid for proc in self.server.procs[1:] for pid in _session_pids(proc.pid)],
+            "PostgreSQL": [row[0] for row in rows],
+        }
 
+    def _sample(self, con: Any, *, initial: bool) -> None:
+        for group, pids in self._groups(con).items():
+            for pid in pids:
+                used = _cpu([pid])
+                self.first.setdefault((group, pid), used if initial else 0.0)
+                self.last[(group, pid)] = used
 
-def cpu_line(before: CpuSample, after: CpuSample, reports: int, seconds: float) -> str:
-    used = {k: after.parts[k] - before.parts[k] for k in before.parts}
-    ours = sum(used.values())
-    others = max(0.0, after.machine - before.machine - ours)
-    per = ", ".join(f"{k} {v / max(1, reports) * 1000:.2f}" for k, v in used.items())
-    return (
-        f"CPU per report (ms): {per} = {ours / max(1, reports) * 1000:.2f}; "
-        f"other processes on the machine used {others / seconds:.2f} of its {os.cpu_count()} cores"
-    )
+    def _run(self) -> None:
+        with pg_connect() as con:
+            while not self.stopping.wait(0.5):
+                self._sample(con, initial=False)
+            self._sample(con, initial=False)
+
+    def start(self) -> None:
+        with pg_connect() as con:
+            self._sample(con, initial=True)
+        self.client, self.machine = time.process_time(), _machine_busy()
+        self.thread.start()
+
+    def stop(self, *, reports: int, seconds: float) -> str:
+        self.stopping.set()
+        self.thread.join()
+        used = {"web": 0.0, "worker": 0.0, "PostgreSQL": 0.0}
+        for key, last in self.last.items():
+            used[key[0]] += last - self.first[key]
+        used["client"] = time.process_time() - self.client
+        ours = sum(used.values())
+        others = max(0.0, _machine_busy() - self.machine - ours)
+        per = ", ".join(f"{k} {v / max(1, reports) * 1000:.2f}" for k, v in used.items())
+        return (
+            f"CPU per report (ms): {per} = {ours / max(1, reports) * 1000:.2f}; "
+            f"other processes on the machine used {others / seconds:.2f} of its {os.cpu_count()} cores"
+        )
 
 
 # --- gunicorn's own timing ------------------------------------------------------------------------
@@ -631,6 +653,8 @@ def choose_server(workers: int, threads: int, port: int, log: Path) -> list[str]
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    # Stopped from outside (CI's time limit, kill): still stop the server and drop the database.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     problem = pg_reachable()
     if problem:
         print(
@@ -693,11 +717,14 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             rate = args.rate if name == "paced" else 0
             log_start = log_size(access_log)
-            cpu_before = cpu_sample(server, args.database)
+            meter = CpuMeter(server, args.database)
+            meter.start()
             phase = run_phase(
                 name, port=port, clients=args.clients, seconds=args.seconds, rate=rate, bodies=bodies
             )
-            cpu_after = cpu_sample(server, args.database)
+            cpu_text = meter.stop(
+                reports=sum(r.status == 201 for r in phase.results), seconds=phase.ended - phase.started
+            )
             time.sleep(0.5)  # gunicorn writes the last lines
             phases.append(phase)
             d = describe(phase, status=201)
@@ -721,7 +748,7 @@ def main(argv: list[str] | None = None) -> int:
             if baseline:
                 extra += f"; throughput = {d['rate'] / baseline['rate']:.2f}x baseline"
             print(f"    {extra}")
-            print("    " + cpu_line(cpu_before, cpu_after, int(d["ok"]), phase.ended - phase.started))
+            print("    " + cpu_text)
             bad = [r for r in phase.results if r.status != 201]
             if bad:
                 failures.append(f"{name}: {len(bad)} answers other than 201 ({status_line(phase)})")
