@@ -38,6 +38,7 @@ import json
 import os
 import random
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -828,6 +829,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.keep:
             with contextlib.suppress(Exception):
                 drop_database(args.database)
+            shutil.rmtree(var_dir, ignore_errors=True)  # logs, outbox, uploads of this run
         else:
             print(f"  kept: database {args.database}, logs in {var_dir}")
     if failures:
