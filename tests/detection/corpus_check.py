@@ -13,21 +13,11 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parents[2] / "sigap" / "detection" / "corpus"
-TRAINING = (
-    "train",
-    "train_b",
-    "train_c",
-    "dev",
-    "train_w1",
-    "train_w2",
-    "train_w3",
-    "train_w6",
-    "train_w7",
-    "train_w8",
-)
-ALL_SPLITS = (*TRAINING, "test", "holdout", "holdout_b")
+from sigap.detection.evaluation import EVALUATION_SPLITS, TRAINING_SPLITS  # noqa: E402 - one list
+
+ALL_SPLITS = (*TRAINING_SPLITS, *EVALUATION_SPLITS)
 SPLITS = tuple(name for name in ALL_SPLITS if (HERE / f"{name}.jsonl").exists())
-SEALED = ("test", "holdout", "holdout_b")
+SEALED = EVALUATION_SPLITS
 from sigap.detection.types import MODUS_CODES  # noqa: E402 - the TAXONOMY.md contract
 
 RISKS = ("low", "medium", "high", "critical")
