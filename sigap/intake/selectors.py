@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.shortcuts import get_object_or_404
 
 from sigap.accounts.models import User
 from sigap.accounts.roles import Role
@@ -23,19 +22,6 @@ IDENTITY_ROLES: dict[str, frozenset[str]] = {
     IdentityTier.RAHASIA: frozenset({Role.PIMPASA, Role.SUPERVISOR}),
     IdentityTier.TERBUKA: frozenset({Role.PIMPASA, Role.SUPERVISOR, Role.ANALIS, Role.PUSAT, Role.ADMIN}),
 }
-
-
-def report_list(*, user: Any, risk: str = "", desa: str = "") -> QuerySet[Report]:
-    reports = restrict(Report.objects.select_related("desa"), user)
-    if risk:
-        reports = reports.filter(risk=risk)
-    if desa:
-        reports = reports.filter(desa_id=desa)
-    return reports
-
-
-def report_get(*, user: Any, pk: int) -> Report:
-    return get_object_or_404(restrict(Report.objects.select_related("desa"), user), pk=pk)
 
 
 def report_messages(*, report: Report) -> QuerySet[ReportMessage]:

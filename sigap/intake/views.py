@@ -91,10 +91,7 @@ def report_form(request: HttpRequest, desa_code: str | None = None) -> HttpRespo
         return _render_form(request, form, preset)
 
     query = request.POST.get("desa_query", "")
-    choices = public_village_search(query=query) if query else []
-    chosen = public_village(request.POST.get("desa_code", "")) if request.POST.get("desa_code") else None
-    if chosen and chosen not in choices:
-        choices.insert(0, chosen)
+    choices = _posted_village_choices(request)
     form = ReportForm(request.POST, request.FILES, desa_choices=choices)
     if "find_village" in request.POST:
         # The no-JavaScript village search: show the matches, keep everything typed so far.
@@ -121,6 +118,17 @@ def report_form(request: HttpRequest, desa_code: str | None = None) -> HttpRespo
         return _render_form(request, form, preset, status=400)
     request.session[RECEIPT_KEY] = {"receipt": submitted.receipt, "pin": submitted.pin}
     return redirect("intake:receipt")
+
+
+def _posted_village_choices(request: HttpRequest) -> list[tuple[str, str]]:
+    """The villages a posted form may choose from: the search's matches and the one already chosen."""
+    query = request.POST.get("desa_query", "")
+    choices = public_village_search(query=query) if query else []
+    code = request.POST.get("desa_code", "")
+    chosen = public_village(code) if code else None
+    if chosen and chosen not in choices:
+        choices.insert(0, chosen)
+    return choices
 
 
 def _submit_form(request: HttpRequest, form: ReportForm, *, channel: str, key: str | None = None) -> Any:
@@ -281,11 +289,7 @@ def field_form(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     choices: list[tuple[str, str]] = []
     if request.method == "POST":
-        query = request.POST.get("desa_query", "")
-        choices = public_village_search(query=query) if query else []
-        chosen = public_village(request.POST.get("desa_code", "")) if request.POST.get("desa_code") else None
-        if chosen and chosen not in choices:
-            choices.insert(0, chosen)
+        choices = _posted_village_choices(request)
     scope = [v for v in (public_village(c) for c in request.user.scope_codes()) if v]
     for village in scope:
         if village not in choices:
