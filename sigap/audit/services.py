@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +35,52 @@ def _canonical_ip(address: str | None) -> str | None:
         return None
 
 
+def _event(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model | None,
+    object_type: str = "",
+    object_id: str = "",
+    region_code: str | None = None,
+    metadata: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """An event ready to be chained: everything but its place in the chain."""
+    ctx = current_request_context()
+    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    return AuditEvent(
+        actor=actor if is_user else None,
+        actor_username=actor.get_username() if is_user else "",
+        action=action,
+        object_type=object_type or (obj._meta.label_lower if obj is not None else ""),
+        object_id=object_id or (str(obj.pk) if obj is not None else ""),
+        region_id=region_code or _region_code_of(obj),
+        ip_address=_canonical_ip(ctx.ip_address),
+        user_agent=ctx.user_agent,
+        metadata=metadata or {},
+    )
+
+
+def _append(events: list[AuditEvent]) -> None:
+    """Chain and insert prepared events. From the head's lock to the commit every other writer
+    waits, so only the chain's own steps run in between."""
+    last_id, last_hash = _lock_chain_head()
+    at = timezone.now()
+    for event in events:
+        event.id, event.at, event.prev_hash = last_id + 1, at, last_hash
+        event.hash = event.compute_hash()
+        last_id, last_hash = event.id, event.hash
+    if len(events) == 1:
+        events[0].save(force_insert=True)
+    else:
+        AuditEvent.objects.bulk_create(events)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {AuditChainHead._meta.db_table} SET last_id = %s, last_hash = %s WHERE id = 1",  # noqa: S608
+            [last_id, last_hash],
+        )
+
+
 @transaction.atomic(savepoint=False)  # no savepoint round trips while the chain head is locked
 def audit_record(
     *,
@@ -51,31 +97,29 @@ def audit_record(
     The chain head row is locked for the length of the transaction, so concurrent writers append
     one after another and every row's ``prev_hash`` is the hash of the row before it.
     """
-    ctx = current_request_context()
-    is_user = actor is not None and getattr(actor, "is_authenticated", False)
-    event = AuditEvent(
-        actor=actor if is_user else None,
-        actor_username=actor.get_username() if is_user else "",
+    event = _event(
+        actor=actor,
         action=action,
-        object_type=object_type or (obj._meta.label_lower if obj is not None else ""),
-        object_id=object_id or (str(obj.pk) if obj is not None else ""),
-        region_id=region_code or _region_code_of(obj),
-        ip_address=_canonical_ip(ctx.ip_address),
-        user_agent=ctx.user_agent,
-        metadata=metadata or {},
+        obj=obj,
+        object_type=object_type,
+        object_id=object_id,
+        region_code=region_code,
+        metadata=metadata,
     )
-    # Everything above is prepared before the head is locked; from the lock to the commit every
-    # other writer waits, so only the chain's own steps run in between.
-    last_id, last_hash = _lock_chain_head()
-    event.id, event.at, event.prev_hash = last_id + 1, timezone.now(), last_hash
-    event.hash = event.compute_hash()
-    event.save(force_insert=True)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {AuditChainHead._meta.db_table} SET last_id = %s, last_hash = %s WHERE id = 1",  # noqa: S608
-            [event.id, event.hash],
-        )
+    _append([event])
     return event
+
+
+@transaction.atomic(savepoint=False)
+def audit_record_many(
+    *, actor: Any, action: str, items: Sequence[tuple[models.Model, dict[str, Any]]]
+) -> list[AuditEvent]:
+    """Append one event per ``(object, metadata)`` with one lock of the chain head and one insert:
+    what a batch job writes (the background analysis stores 64 readings per transaction)."""
+    events = [_event(actor=actor, action=action, obj=obj, metadata=metadata) for obj, metadata in items]
+    if events:
+        _append(events)
+    return events
 
 
 def _lock_chain_head() -> tuple[int, str]:

@@ -35,3 +35,29 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = RedisCacheClient
+
+
+def count_use(cache: Any, key: str, window: int) -> int:
+    """Count one use of ``key`` in a window of ``window`` seconds that starts at its first use, and
+    return the count so far: an atomic step, so concurrent requests in several processes cannot
+    both take the same last unit of a limit.
+
+    On Redis it is one round trip (``INCR`` and ``EXPIRE … NX`` in one ``MULTI``) where Django's
+    ``add`` + ``incr`` take three (``incr`` checks the key exists first); Django stores integers
+    unpickled, so ``cache.get`` still reads the count. Other caches (local memory in development)
+    use ``add`` + ``incr``.
+    """
+    if isinstance(cache, RedisCache):
+        name = cache.make_and_validate_key(key)
+        client = cache._cache.get_client(name, write=True)  # type: ignore[attr-defined]  # not in the stubs
+        with client.pipeline(transaction=True) as pipe:
+            pipe.incr(name)
+            pipe.expire(name, window, nx=True)
+            used, _expiry = pipe.execute()
+        return int(used)
+    cache.add(key, 0, window)
+    try:
+        return int(cache.incr(key))
+    except ValueError:  # the window ran out between add and incr
+        cache.set(key, 1, window)
+        return 1

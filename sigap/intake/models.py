@@ -113,7 +113,7 @@ class Report(models.Model):
         related_name="near_duplicates",
         verbose_name=_("near-duplicate of"),
     )
-    # The detection engine's reading, stored with its version (filled in by a background task).
+    # The detection engine's reading, stored with its version (filled in by `sigap worker`).
     relevant = models.BooleanField(null=True)
     risk = models.CharField(_("risk"), max_length=10, blank=True)
     modus = models.JSONField(_("modus"), default=list, blank=True)
@@ -133,6 +133,10 @@ class Report(models.Model):
         indexes = [
             models.Index(fields=["desa", "-created_at"]),
             models.Index(fields=["risk", "-created_at"]),
+            # The background reading's queue: only unread reports are in it, so it stays tiny.
+            models.Index(
+                fields=["id"], condition=models.Q(analysed_at__isnull=True), name="intake_report_unread"
+            ),
         ]
 
     def __str__(self) -> str:

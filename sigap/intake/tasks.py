@@ -1,37 +1,42 @@
-"""Background work on reports: the engine's reading within seconds of arrival, and alerts."""
+"""Background work on reports: the engine's reading within seconds of arrival, and alerts.
+
+``sigap worker`` calls :func:`analyse_pending` in a loop; with ``SIGAP_ANALYSE_ON_COMMIT`` (tests, or a
+deployment without a worker) each submission calls it for its own report once it has committed.
+"""
 
 from __future__ import annotations
 
-from django_tasks import task
+from django.utils import translation
+from django.utils.translation import gettext as _
 
+from sigap.accounts.models import User
+from sigap.core.notify import notify_users
+from sigap.intake.models import Report
 from sigap.intake.selectors import alert_recipients
-from sigap.intake.services import report_store_analysis
+from sigap.intake.services import ANALYSIS_BATCH, reports_analyse_pending
 
 
-@task()
-def analyse_report(report_id: int) -> str:
-    """Analyse one report with ``sigap.detection``; a critical one alerts its PIMPASA and supervisor."""
-    from django.utils import translation
-    from django.utils.translation import gettext as _
+def analyse_pending(*, limit: int = ANALYSIS_BATCH, ids: list[int] | None = None) -> int:
+    """Read one batch of unread reports; alert on the critical ones once the readings are stored.
 
-    from sigap.core.notify import notify_users
-    from sigap.detection import analyze
-    from sigap.detection.engine import get_engine
-    from sigap.intake.models import Report
+    Returns how many reports were read (0: nothing was waiting)."""
+    reports = reports_analyse_pending(limit=limit, ids=ids)
+    recipients: dict[str | None, list[User]] = {}  # per desa, once per batch
+    for report in reports:
+        if report.risk == "critical":
+            if report.desa_id not in recipients:
+                recipients[report.desa_id] = list(alert_recipients(report))
+            alert_critical(report, recipients=recipients[report.desa_id])
+    return len(reports)
 
-    report = Report.objects.get(pk=report_id)
-    engine = get_engine()
-    record = analyze(report.text, id=report.pk, now=report.created_at).to_record()
-    version = f"{engine.catalogue.version}/{engine.model.version if engine.model else 'rules'}"
-    report = report_store_analysis(report=report, record=record, engine_version=version)
-    if report.risk != "critical":
-        return report.risk
+
+def alert_critical(report: Report, *, recipients: list[User] | None = None) -> None:
+    """Tell the PIMPASA of the report's desa and the Kanim supervisors at once."""
     with translation.override("id"):
-        place = report.desa.name if report.desa else _("unknown village")
+        place = report.desa.name if report.desa_id and report.desa else _("unknown village")
         subject = _("SIGAP: emergency report #%(id)s") % {"id": report.pk}
         body = _(
             "Report #%(id)s from %(place)s reads as an emergency (%(modus)s). "
             "Open SIGAP now and call the PIMPASA on duty and the police if a person is in danger."
         ) % {"id": report.pk, "place": place, "modus": ", ".join(report.modus)}
-    notify_users(alert_recipients(report), subject=subject, body=body)
-    return report.risk
+    notify_users(alert_recipients(report) if recipients is None else recipients, subject=subject, body=body)

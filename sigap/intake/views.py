@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from sigap.core.cache import count_use
 from sigap.core.exceptions import ApplicationError
 from sigap.core.middleware import client_ip
 from sigap.intake.attachments import UploadRefused, sanitise_upload
@@ -50,20 +51,14 @@ RECEIPT_LIMIT = (5, 15 * 60)  # failed PIN attempts per receipt code, from anywh
 def _limited(bucket: str, key: str, limit: tuple[int, int], *, hit: bool) -> bool:
     """True when ``key`` already used up ``limit`` in ``bucket``; ``hit`` counts one more use.
 
-    Counting is one atomic increment in the shared cache (``add`` starts the window, ``incr`` counts),
-    so concurrent requests in several processes cannot both pass on the same last unit.
+    Counting is one atomic step in the shared cache (``count_use``), so concurrent requests in
+    several processes cannot both pass on the same last unit.
     """
     count, window = limit
     cache_key = "rl:" + bucket + ":" + hashlib.sha256(key.encode()).hexdigest()[:32]
     if not hit:
         return int(cache.get(cache_key, 0)) >= count
-    cache.add(cache_key, 0, window)
-    try:
-        used = cache.incr(cache_key)
-    except ValueError:  # the window ran out between add and incr
-        cache.set(cache_key, 1, window)
-        used = 1
-    return used > count
+    return count_use(cache, cache_key, window) > count
 
 
 def _address(request: HttpRequest) -> str:

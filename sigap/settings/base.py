@@ -24,8 +24,6 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "django_htmx",
     "ninja",
-    "django_tasks",
-    "django_tasks_db",
     "sigap.core",
     "sigap.regions",
     "sigap.organisations",
@@ -121,8 +119,12 @@ if _cache_url:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# --- Background tasks (django.tasks API, database backend) ----------------------------------------
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# --- Background work -----------------------------------------------------------------------------
+# `sigap worker` reads new reports in batches (the reports table is the queue; no broker). With this
+# on, each submission is read right after it commits, in the submitting process (tests; a deployment
+# that runs no worker).
+SIGAP_ANALYSE_ON_COMMIT = env_bool("SIGAP_ANALYSE_ON_COMMIT", False)
+SIGAP_WORKER_IDLE_SECONDS = 0.25  # how long the worker sleeps when nothing is waiting
 
 # --- Authentication -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

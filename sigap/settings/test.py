@@ -19,7 +19,7 @@ SIGAP_SMS_TOKEN = "test-sms-token"  # noqa: S105
 SIGAP_TWILIO_AUTH_TOKEN = "test-twilio-token"  # noqa: S105
 SIGAP_TWILIO_WEBHOOK_URL = ""
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+SIGAP_ANALYSE_ON_COMMIT = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -47,6 +47,14 @@ def test_submit_returns_a_receipt_and_the_status_opens_with_it(
     assert [m["body"] for m in data["messages"]] == ["Kapan tepatnya?"]
 
 
+def test_nul_characters_are_dropped_not_a_server_error(demo_world) -> None:
+    """JSON may carry U+0000, which PostgreSQL refuses in text: the report is kept without it."""
+    response = _post(Client(), {"text": STORY + "\u0000", "consent": True, "recruiter_text": "Pak\u0000A"})
+    assert response.status_code == 201
+    report = Report.objects.get()
+    assert report.text == STORY and report.recruiter_text == "PakA"
+
+
 def test_errors_carry_a_code_and_both_languages(demo_world) -> None:
     response = _post(Client(), {"text": STORY, "consent": False})
     assert response.status_code == 400

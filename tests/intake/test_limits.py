@@ -70,6 +70,20 @@ def test_two_processes_sharing_redis_grant_one_quota_not_two(monkeypatch: pytest
 
 
 @pytest.mark.skipif(not _redis_answers(), reason="no Redis at SIGAP_TEST_REDIS_URL")
+def test_on_redis_the_window_starts_at_the_first_use_and_is_not_extended() -> None:
+    from sigap.core.cache import count_use
+
+    redis_cache = RedisCache(REDIS_URL, {"KEY_PREFIX": f"test-{uuid.uuid4()}"})
+    assert [count_use(redis_cache, "k", 60) for _ in range(3)] == [1, 2, 3]
+    name = redis_cache.make_and_validate_key("k")
+    client = redis_cache._cache.get_client(name)  # type: ignore[attr-defined]
+    assert 0 < client.ttl(name) <= 60
+    client.expire(name, 5)
+    assert count_use(redis_cache, "k", 60) == 4 and client.ttl(name) <= 5  # not pushed back
+    assert redis_cache.get("k") == 4  # Django reads the counter as the integer it is
+
+
+@pytest.mark.skipif(not _redis_answers(), reason="no Redis at SIGAP_TEST_REDIS_URL")
 def test_the_redis_cache_reuses_one_client_per_pool() -> None:
     """Django builds a redis.Redis per call (~0.6 ms of CPU each with redis-py 8); ours keeps one."""
     redis_cache = RedisCache(REDIS_URL, {"KEY_PREFIX": f"test-{uuid.uuid4()}"})

@@ -30,6 +30,7 @@ from sigap.intake.services import (
     reporter_reply,
     upload_dir,
 )
+from sigap.intake.tasks import analyse_pending
 
 pytestmark = pytest.mark.django_db
 
@@ -123,32 +124,47 @@ def test_near_duplicates_are_flagged_not_dropped(demo_world) -> None:
     first = _submit().report
     second = _submit(text=first.text + " Mohon dicek.").report
     other = _submit(text="Ada orang asing menginap di rumah kosong dekat pantai, tidak lapor RT.").report
+    assert analyse_pending() == 3  # the flag comes with the background reading
+    for report in (first, second, other):
+        report.refresh_from_db()
     assert second.near_duplicate_of == first
-    assert other.near_duplicate_of is None
+    assert first.near_duplicate_of is None and other.near_duplicate_of is None
     assert Report.objects.count() == 3
 
 
-def test_with_the_database_queue_the_analysis_is_queued_in_the_reports_own_transaction(
-    demo_world, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Production's queue is a table: report and task commit together (one commit, never one
-    without the other), and roll back together."""
+def test_the_unread_reports_are_the_queue(demo_world) -> None:
+    """No task row: a committed report without a reading is what the worker picks up, oldest first,
+    in batches; a rolled-back submission leaves nothing to read; each reading is audited."""
     from django.db import transaction
-    from django_tasks_db.backend import DatabaseBackend
-    from django_tasks_db.models import DBTaskResult
 
-    from sigap.intake.tasks import analyse_report
+    from sigap.audit.services import audit_verify
 
-    backend = DatabaseBackend("default", {})
-    monkeypatch.setattr(type(analyse_report), "get_backend", lambda self: backend)
-    with transaction.atomic():
-        report = _submit().report
-        queued = DBTaskResult.objects.get()  # already there, before the commit
-        assert queued.args_kwargs["args"] == [report.pk] and queued.task_path.endswith("analyse_report")
     with pytest.raises(RuntimeError), transaction.atomic():
         _submit(text="Ada calo lain lagi yang menawarkan kerja ke Arab tanpa visa kerja resmi.")
         raise RuntimeError("the request failed after the report was written")
-    assert Report.objects.count() == DBTaskResult.objects.count() == 1
+    reports = [_submit(text=f"{SCAM} Laporan ke-{n}.").report for n in range(5)]
+    assert not Report.objects.filter(analysed_at__isnull=False).exists()  # nothing read on submission
+    assert analyse_pending(limit=2) == 2
+    assert list(Report.objects.filter(analysed_at__isnull=False).order_by("pk")) == reports[:2]
+    assert analyse_pending(limit=64) == 3 and analyse_pending() == 0
+    read = AuditEvent.objects.filter(action="report.analyse")
+    assert sorted(int(e.object_id) for e in read) == [r.pk for r in reports]
+    assert all(e.metadata["risk"] == "critical" for e in read)
+    assert audit_verify().ok
+
+
+def test_the_worker_command_reads_what_waits_and_stops_with_once(demo_world) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    for n in range(70):  # more than one batch
+        _submit(text=f"Ada calo menawarkan kerja ke Malaysia tanpa paspor, laporan {n}.")
+    out = StringIO()
+    call_command("worker", "--once", stdout=out)
+    assert out.getvalue().strip() == "70 report(s) read"
+    assert not Report.objects.filter(analysed_at__isnull=True).exists()
+    assert set(Report.objects.values_list("relevant", flat=True)) == {True}
 
 
 def _simhash_reference(text: str) -> int:
@@ -182,18 +198,59 @@ def _signed(unsigned: int) -> int:
 
 def test_near_duplicate_distance_counts_all_64_bits_including_the_sign(demo_world) -> None:
     """The database comparison (PostgreSQL) and the Python one (SQLite) draw the line at 10 bits."""
-    from sigap.intake.services import NEAR_DUPLICATE_BITS, _near_duplicate
+    from sigap.intake.services import NEAR_DUPLICATE_BITS, _near_duplicates
 
     base = (1 << 63) | 0x0123_4567_89AB_CDEF  # the sign bit set: negative in the database
-    report = _submit().report
-    Report.objects.filter(pk=report.pk).update(simhash=_signed(base))
+    earlier, later = _submit().report, _submit(text="Laporan lain tentang sesuatu yang berbeda.").report
+    Report.objects.filter(pk=earlier.pk).update(simhash=_signed(base))
     flips = [63, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9]  # the sign bit and ten more
     at_limit = base
     for bit in flips[:NEAR_DUPLICATE_BITS]:
         at_limit ^= 1 << bit
-    assert _near_duplicate(_signed(at_limit)) == report.pk
-    assert _near_duplicate(_signed(at_limit ^ 1 << flips[NEAR_DUPLICATE_BITS])) is None
-    assert _near_duplicate(_signed(base)) == report.pk
+    later.simhash = _signed(at_limit)
+    assert _near_duplicates([later]) == {later.pk: earlier.pk}
+    later.simhash = _signed(at_limit ^ 1 << flips[NEAR_DUPLICATE_BITS])
+    assert _near_duplicates([later]) == {later.pk: None}
+    later.simhash = _signed(base)
+    earlier.simhash = _signed(base)
+    assert _near_duplicates([earlier, later]) == {earlier.pk: None, later.pk: earlier.pk}  # earlier only
+
+
+def test_near_duplicates_in_a_batch_match_a_brute_force_reading(demo_world) -> None:
+    """The batch answer equals, for each report, the plain rule: the most recent earlier report
+    within the window at most 10 bits away (whatever else is in the batch)."""
+    import random
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sigap.intake.services import NEAR_DUPLICATE_BITS, NEAR_DUPLICATE_WINDOW, _near_duplicates
+
+    rng = random.Random(7)
+    centres = [rng.getrandbits(64) for _ in range(4)]
+    reports = [_submit(text=f"Laporan nomor {n} tentang tawaran kerja.").report for n in range(24)]
+    now = timezone.now()
+    for n, report in enumerate(reports):
+        value = rng.choice(centres)
+        for bit in rng.sample(range(64), rng.choice([0, 3, 9, 11, 20])):
+            value ^= 1 << bit
+        report.simhash = _signed(value)
+        report.created_at = now - (timedelta(days=20) if n in (2, 5) else timedelta(minutes=60 - n))
+        Report.objects.filter(pk=report.pk).update(simhash=report.simhash, created_at=report.created_at)
+
+    def expected(report: Report) -> int | None:
+        mask = (1 << 64) - 1
+        for other in sorted(reports, key=lambda r: -r.pk):
+            if other.pk >= report.pk or other.created_at < report.created_at - NEAR_DUPLICATE_WINDOW:
+                continue
+            if ((report.simhash ^ other.simhash) & mask).bit_count() <= NEAR_DUPLICATE_BITS:
+                return other.pk
+        return None
+
+    want = {report.pk: expected(report) for report in reports}
+    assert any(want.values()) and not all(want.values())  # the case is not trivial
+    assert _near_duplicates(reports) == want
+    assert _near_duplicates(reports[10:14]) == {r.pk: want[r.pk] for r in reports[10:14]}
 
 
 def test_conversation_with_the_reporter(demo_world) -> None:

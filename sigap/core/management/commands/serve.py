@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 
 class Command(BaseCommand):
-    help = "Run the web server and the background task worker together; Ctrl+C stops both."
+    help = "Run the web server and the background worker (`sigap worker`) together; Ctrl+C stops both."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
@@ -28,7 +28,7 @@ class Command(BaseCommand):
         # Each child leads its own process group, so stopping also stops the reloader's own child.
         procs = [subprocess.Popen(web, start_new_session=True)]
         if not options["no_worker"]:
-            procs.append(subprocess.Popen([*manage, "db_worker"], start_new_session=True))
+            procs.append(subprocess.Popen([*manage, "worker"], start_new_session=True))
         self.stdout.write(
             f"SIGAP on http://{options['addrport']}/ (worker: {'off' if options['no_worker'] else 'on'})"
         )
