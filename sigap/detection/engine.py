@@ -42,7 +42,7 @@ UNCUED_MAX_LEVEL = 2  # "critical" needs a named sign; the model alone goes up t
 RULE_WEIGHT = 0.05  # the rules' share in the modus score: a tie-break; the model decides the rest
 MODEL_WEIGHT = 1 - RULE_WEIGHT
 #: Legitimacy cues saying the text is about something else: a question, the news, an ordinary fraud.
-NOT_AN_INCIDENT = frozenset({"general_information", "ordinary_fraud"})
+NOT_AN_INCIDENT = frozenset({"general_information", "ordinary_fraud", "reporter_found_harmless"})
 RISK_BANDS = {"low": (0.0, 24.9), "medium": (25.0, 49.9), "high": (50.0, 74.9), "critical": (75.0, 100.0)}
 MODUS_LABEL = {
     "online_scam": "perekrutan ke sindikat penipuan/judi daring",

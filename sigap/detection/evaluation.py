@@ -34,6 +34,8 @@ TRAINING_SPLITS = (
     "train_w7",
     "train_w8",
     "train_w9",
+    "train_w10",
+    "train_w11",
 )
 
 #: Who wrote which training split: leave-one-writer-out cross-validation holds out a whole writer,
@@ -47,10 +49,12 @@ WRITERS = {
     "w7": ("train_w7",),
     "w8": ("train_w8",),
     "w9": ("train_w9",),
+    "w10": ("train_w10",),
+    "w11": ("train_w11",),
 }
 
 #: Sealed evaluation splits, never read while building the rules or the model.
-EVALUATION_SPLITS = ("test", "holdout", "holdout_b")
+EVALUATION_SPLITS = ("test", "holdout", "holdout_b", "holdout_c")
 
 
 def training_splits() -> list[str]:

@@ -33,7 +33,10 @@ ID_PREFIX = {
     "train_w7": "w7",
     "train_w8": "w8",
     "train_w9": "w9",
+    "train_w10": "w10",
+    "train_w11": "w11",
     "holdout_b": "hob",
+    "holdout_c": "hoc",
 }
 SHINGLE = 60  # no two texts may share a substring this long (after lower-casing, spaces collapsed)
 
