@@ -1,7 +1,7 @@
 """Public report API under load (`make bench`, issue #4): 50 villagers' phones against PostgreSQL.
 
 What runs is what production runs: a fresh PostgreSQL database, migrated, with the demo loaded;
-gunicorn serving ``sigap.wsgi`` with the production settings (DEBUG off, HTTPS as told by the
+Granian serving ``sigap.wsgi`` with the production settings (DEBUG off, HTTPS as told by the
 reverse proxy through ``X-Forwarded-Proto``, ``SIGAP_TRUSTED_PROXIES=1``), the shared rate-limit
 cache in Redis when it answers, and the background worker (``sigap worker``, batches of unread
 reports) analysing every report as it arrives: the analysis is part of the load.
@@ -513,19 +513,19 @@ class CpuMeter:
         )
 
 
-# --- gunicorn's own timing ------------------------------------------------------------------------
+# --- the server's own timing ------------------------------------------------------------------------
 
 
 def access_times(log: Path, *, start: int, end: int) -> list[float]:
-    """Server-side milliseconds of the report posts logged between two offsets of the access log."""
+    """Server-side milliseconds of the report posts logged between two offsets of the server's log."""
     with log.open("rb") as handle:
         handle.seek(start)
         lines = handle.read(end - start).decode("utf-8", "replace").splitlines()
     times = []
     for line in lines:
-        parts = line.split()  # ACCESS_FORMAT: method path status microseconds
+        parts = line.partition("ACCESS ")[2].split()  # ACCESS_FORMAT: method path status milliseconds
         if len(parts) == 4 and parts[0] == "POST" and parts[1] == SUBMIT_PATH:
-            times.append(int(parts[3]) / 1000)
+            times.append(float(parts[3]))
     return times
 
 
@@ -627,33 +627,33 @@ def rate_limit_shared(port: int) -> list[int]:
 
 # --- the run ---------------------------------------------------------------------------------------
 
-ACCESS_FORMAT = "%(m)s %(U)s %(s)s %(D)s"
+ACCESS_FORMAT = "ACCESS %(method)s %(path)s %(status)d %(dt_ms).3f"
 
 
-def choose_server(workers: int, threads: int, port: int, log: Path) -> list[str]:
-    """gunicorn for two cores: 2 processes x 4 threads (gthread), the defaults of this bench.
+def choose_server(workers: int, threads: int, port: int) -> list[str]:
+    """Granian (WSGI) for two cores: 2 processes x 4 blocking threads, the defaults of this bench.
 
     The request path is mostly Python, and a process runs Python on one core at a time (the GIL):
-    two processes can use both cores. Each request also waits on PostgreSQL and Redis round trips
-    and on the audit chain's lock; four threads per process overlap those waits. Measured (30 s,
-    closed loop, same day): 2x4 220/s, 2x6 241/s, 3x4 266/s, 4x2 183/s reports/s, but the bigger
-    configurations won throughput by taking CPU from the analysis worker (its share per report fell
-    from 0.70 to 0.40 ms, so analysis fell further behind), 3x4 had a long tail (p95 574 ms against
-    p50 54 ms: keep-alive connections stay on one process), and 4x2 spent more CPU per report
-    (4.1 ms against 3.4 ms). On two cores shared with PostgreSQL and the worker, 2x4 is the balance.
+    two processes can use both cores; four threads per process overlap the waits on PostgreSQL, Redis
+    and the audit chain's lock. Granian parses HTTP and keeps connections in Rust, outside the GIL.
+    Measured on 2026-11-29 (20 s closed loop, alternating runs, same code): gunicorn gthread 2x4
+    231 and 192 reports/s at 3.02 and 3.43 ms of web CPU per report; Granian 2x4 274 and 303/s at
+    2.61 and 2.57 ms. (Earlier, for gunicorn: 2x6 and 3x4 won throughput only by taking CPU from the
+    analysis worker, 4x2 spent more CPU per report.) ``--backpressure`` caps requests in flight per
+    process: at 8 a keep-alive connection waited 20 s once; 64 is above what 50 clients bring.
     """
     return [
-        str(BIN / "gunicorn"),
+        str(BIN / "granian"),
+        "--interface=wsgi",
         "sigap.wsgi:application",
-        f"--bind=127.0.0.1:{port}",
+        "--host=127.0.0.1",
+        f"--port={port}",
         f"--workers={workers}",
-        f"--threads={threads}",
-        "--worker-class=gthread",
-        "--keep-alive=5",
-        "--backlog=2048",
-        f"--access-logfile={log}",
-        f"--access-logformat={ACCESS_FORMAT}",
-        "--preload",
+        f"--blocking-threads={threads}",
+        "--backpressure=64",
+        "--no-ws",
+        "--access-log",
+        f"--access-log-fmt={ACCESS_FORMAT}",
     ]
 
 
@@ -680,10 +680,8 @@ def main(argv: list[str] | None = None) -> int:
         run_checked([sigap, "demo", "--force"], env=env)
         setup_s = time.perf_counter() - t0
         port = free_port()
-        access_log = var_dir / "access.log"
-        server.start(
-            choose_server(args.workers, args.threads, port, access_log), env=env, log=var_dir / "gunicorn.log"
-        )
+        access_log = var_dir / "server.log"  # Granian logs each request there (ACCESS_FORMAT)
+        server.start(choose_server(args.workers, args.threads, port), env=env, log=access_log)
         for _ in range(args.analysis_workers):
             server.start([sigap, "worker"], env=env, log=var_dir / "worker.log")
         wait_healthy(port, server)
@@ -691,7 +689,7 @@ def main(argv: list[str] | None = None) -> int:
         villages = village_codes(env)
         print(
             f"intake API bench: PostgreSQL database {args.database} (migrate + demo {setup_s:.1f} s), "
-            f"gunicorn gthread {args.workers} workers x {args.threads} threads, "
+            f"Granian WSGI {args.workers} workers x {args.threads} threads, "
             f"{args.analysis_workers} analysis worker(s), "
             f"rate-limit cache: {'Redis' if redis else 'per process (Redis not reachable)'}, "
             f"{args.clients} clients, {len(texts):,} corpus texts, {len(villages)} villages"
@@ -734,7 +732,7 @@ def main(argv: list[str] | None = None) -> int:
             cpu_text = meter.stop(
                 reports=sum(r.status == 201 for r in phase.results), seconds=phase.ended - phase.started
             )
-            time.sleep(0.5)  # gunicorn writes the last lines
+            time.sleep(0.5)  # the server writes the last lines
             phases.append(phase)
             d = describe(phase, status=201)
             server_ms = access_times(access_log, start=log_start, end=log_size(access_log))
@@ -746,7 +744,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"[{status_line(phase)}]"
             )
             extra = (
-                f"server-side (gunicorn) p50 {percentile(server_ms, 50):.1f} ms, "
+                f"server-side (Granian) p50 {percentile(server_ms, 50):.1f} ms, "
                 f"p95 {percentile(server_ms, 95):.1f} ms"
             )
             if rate:

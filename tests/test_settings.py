@@ -76,7 +76,7 @@ print(json.dumps(settings.CACHES["default"]))
 
 
 def test_rate_limits_live_in_redis_when_a_cache_url_is_set(tmp_path: Path) -> None:
-    """Several gunicorn workers must count one quota: SIGAP_CACHE_URL selects the shared Redis cache."""
+    """Several web server processes must count one quota: SIGAP_CACHE_URL selects the shared Redis cache."""
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "PYTHONPATH": str(ROOT),

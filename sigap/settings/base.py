@@ -102,7 +102,7 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache: the per-address and per-receipt rate limits live here ---------------------------------
-# Every web process must see the same counts, or each gunicorn worker grants its own quota:
+# Every web process must see the same counts, or each web server process grants its own quota:
 # SIGAP_CACHE_URL (redis://host:6379/0) puts them in Redis for a deployment with several workers.
 # Without it, the local-memory cache serves `make run` (one process) and the tests.
 _cache_url = env_str("SIGAP_CACHE_URL")

@@ -1,4 +1,4 @@
-"""Rate limits hold across threads and across processes (gunicorn workers share one Redis cache)."""
+"""Rate limits hold across threads and across processes (web server processes share one Redis cache)."""
 
 from __future__ import annotations
 
@@ -58,7 +58,7 @@ def test_concurrent_requests_cannot_share_out_the_last_unit() -> None:
 
 @pytest.mark.skipif(not _redis_answers(), reason="no Redis at SIGAP_TEST_REDIS_URL")
 def test_two_processes_sharing_redis_grant_one_quota_not_two(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Two gunicorn workers = two cache clients: the eleventh report is refused whichever answers."""
+    """Two web server processes = two cache clients: the eleventh report is refused whichever answers."""
     prefix = f"test-{uuid.uuid4()}"  # same deployment, same prefix; keys expire with their window
     workers = [RedisCache(REDIS_URL, {"KEY_PREFIX": prefix}) for _ in range(2)]
     address = f"fd00::{uuid.uuid4().int % 65536:x}"
