@@ -12,6 +12,7 @@ import contextlib
 import hashlib
 import re
 import secrets
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, timedelta
@@ -25,7 +26,8 @@ from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from sigap.audit.services import audit_record, audit_record_many
+from sigap.accounts.models import User
+from sigap.audit.services import Entry, audit_record, audit_record_many
 from sigap.core.crypto import digest, seal
 from sigap.core.exceptions import ApplicationError
 from sigap.detection import analyze
@@ -288,18 +290,9 @@ def report_submit(
     # stored report is always analysed, and a rolled-back one never is.
     if settings.SIGAP_ANALYSE_ON_COMMIT:
         transaction.on_commit(lambda: _analyse_now(report.pk))
-    # The audit chain's head stays locked from here to the commit, so nothing slow comes after
-    # it but the files (only when there are attachments).
-    audit_record(
-        actor=submitted_by,
-        action="report.submit",
-        obj=report,
-        metadata={
-            "channel": channel,
-            "identity_tier": identity_tier,
-            "attachments": len(files),
-        },
-    )
+    # The "report.submit" audit event is appended by the background reading with the report's
+    # first reading (reports_analyse_pending): the request takes no lock on the audit chain, and the
+    # trail keeps no network address of a reporter.
     _store_files(report, files)  # last: if it fails, the transaction undoes the rows, it the files
     return Submitted(report, receipt=receipt, pin=pin, created=True)
 
@@ -410,6 +403,48 @@ def _write_readings(reports: list[Report]) -> None:
         cursor.executemany(sql, rows)
 
 
+def _reading_entries(reports: list[Report], *, version: str) -> list[Entry]:
+    """Per report, its submission (who filed it through which channel, how many files) and its
+    first reading. The submission is recorded here rather than in the request; its time is in the
+    metadata, as the report's own ``created_at``."""
+    users = {
+        user.pk: user
+        for user in User.objects.filter(pk__in={r.submitted_by_id for r in reports if r.submitted_by_id})
+    }
+    files = Counter(
+        Attachment.objects.filter(report_id__in=[r.pk for r in reports]).values_list("report_id", flat=True)
+    )
+    entries = []
+    for report in reports:
+        entries.append(
+            Entry(
+                actor=users.get(report.submitted_by_id) if report.submitted_by_id else None,
+                action="report.submit",
+                obj=report,
+                metadata={
+                    "channel": report.channel,
+                    "identity_tier": report.identity_tier,
+                    "attachments": files[report.pk],
+                    "received_at": report.created_at.isoformat(),
+                },
+            )
+        )
+        entries.append(
+            Entry(
+                actor=None,
+                action="report.analyse",
+                obj=report,
+                metadata={
+                    "risk": report.risk,
+                    "modus": report.modus,
+                    "engine": version,
+                    "near_duplicate_of": report.near_duplicate_of_id,
+                },
+            )
+        )
+    return entries
+
+
 def engine_version() -> str:
     """The catalogue and model versions behind a reading, stored with it."""
     engine = get_engine()
@@ -431,7 +466,8 @@ def reports_analyse_pending(*, limit: int = ANALYSIS_BATCH, ids: Sequence[int] |
         pending = pending.filter(pk__in=ids)
     if connection.features.has_select_for_update_skip_locked:
         pending = pending.select_for_update(skip_locked=True, of=("self",))
-    reports = list(pending.order_by("pk").only("pk", "text", "created_at", "simhash", "desa_id")[:limit])
+    fields = ("pk", "text", "created_at", "simhash", "desa_id", "channel", "identity_tier", "submitted_by_id")
+    reports = list(pending.order_by("pk").only(*fields)[:limit])
     if not reports:
         return []
     version, now = engine_version(), timezone.now()
@@ -448,22 +484,7 @@ def reports_analyse_pending(*, limit: int = ANALYSIS_BATCH, ids: Sequence[int] |
     for report_id, duplicate_of in _near_duplicates(reports).items():
         reports_by_id[report_id].near_duplicate_of_id = duplicate_of
     _write_readings(reports)
-    audit_record_many(
-        actor=None,
-        action="report.analyse",
-        items=[
-            (
-                report,
-                {
-                    "risk": report.risk,
-                    "modus": report.modus,
-                    "engine": version,
-                    "near_duplicate_of": report.near_duplicate_of_id,
-                },
-            )
-            for report in reports
-        ],
-    )
+    audit_record_many(_reading_entries(reports, version=version))
     return reports
 
 

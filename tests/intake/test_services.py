@@ -59,7 +59,17 @@ def test_anonymous_report_gets_a_receipt_and_pin_stored_only_as_digests(demo_wor
     assert report_find(receipt=submitted.receipt.lower().replace("-", " "), pin=submitted.pin) == report
     assert report_find(receipt=submitted.receipt, pin="000000" if submitted.pin != "000000" else "1") is None
     assert report_find(receipt="ZZZZ-ZZZZ", pin=submitted.pin) is None
-    assert AuditEvent.objects.filter(action="report.submit", object_id=str(report.pk)).exists()
+    # The submission is audited with the first reading, off the request path, with no address.
+    assert not AuditEvent.objects.filter(action="report.submit").exists()
+    assert analyse_pending() == 1
+    event = AuditEvent.objects.get(action="report.submit", object_id=str(report.pk))
+    assert event.actor is None and event.ip_address is None
+    assert event.metadata == {
+        "channel": "web",
+        "identity_tier": "anonim",
+        "attachments": 0,
+        "received_at": report.created_at.isoformat(),
+    }
 
 
 def test_receipt_codes_read_the_way_people_copy_them() -> None:
@@ -149,6 +159,11 @@ def test_the_unread_reports_are_the_queue(demo_world) -> None:
     assert analyse_pending(limit=64) == 3 and analyse_pending() == 0
     read = AuditEvent.objects.filter(action="report.analyse")
     assert sorted(int(e.object_id) for e in read) == [r.pk for r in reports]
+    kader = demo_world["kader.lontar"]
+    field = _submit(channel=Channel.PWA, submitted_by=kader, idempotency_key="k-9").report
+    assert analyse_pending() == 1
+    filed = AuditEvent.objects.get(action="report.submit", object_id=str(field.pk))
+    assert filed.actor == kader and filed.actor_username == "kader.lontar"
     assert all(e.metadata["risk"] == "critical" for e in read)
     assert audit_verify().ok
 
