@@ -36,6 +36,8 @@ TRAINING_SPLITS = (
     "train_w9",
     "train_w10",
     "train_w11",
+    "train_w13",
+    "train_w14",
 )
 
 #: Who wrote which training split: leave-one-writer-out cross-validation holds out a whole writer,
@@ -51,6 +53,8 @@ WRITERS = {
     "w9": ("train_w9",),
     "w10": ("train_w10",),
     "w11": ("train_w11",),
+    "w13": ("train_w13",),
+    "w14": ("train_w14",),
 }
 
 #: Sealed evaluation splits, never read while building the rules or the model.

@@ -35,6 +35,8 @@ ID_PREFIX = {
     "train_w9": "w9",
     "train_w10": "w10",
     "train_w11": "w11",
+    "train_w13": "w13",
+    "train_w14": "w14",
     "holdout_b": "hob",
     "holdout_c": "hoc",
 }
