@@ -15,7 +15,7 @@ from sigap.detection.entities import COUNTRY_INDEX, extract
 from sigap.detection.model import RELEVANCE, LinearModel
 from sigap.detection.normalise import Normalised, normalise
 from sigap.detection.prefilter import PrefixIndex, literal_prefixes
-from sigap.detection.timing import DEPARTURE_WORDS, soonest_departure, within_hours
+from sigap.detection.timing import DEPARTURE_WORDS, TIME_WORDS, soonest_departure, within_hours
 from sigap.detection.types import MODUS_CODES, NONE, Analysis, Hit
 
 MAX_CHARS = 20_000  # longer texts are analysed on their first 20,000 characters
@@ -154,8 +154,8 @@ class Engine:
         self._needs = tuple(needs)
         literals = {lit for groups in required.values() for options in groups for lit in options}
         literals |= {lit for options in starts.values() if options for lit in options}
-        # The same scan finds the country names and the departure words (see analyze()).
-        self._index = PrefixIndex(frozenset(literals) | COUNTRY_INDEX.words | DEPARTURE_WORDS)
+        # The same scan finds the country names, the departure words and the dates (see analyze()).
+        self._index = PrefixIndex(frozenset(literals) | COUNTRY_INDEX.words | DEPARTURE_WORDS | TIME_WORDS)
 
     # -- cues ---------------------------------------------------------------------------------
     def _negated(self, norm: Normalised, start: int) -> bool:

@@ -15,7 +15,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
@@ -53,6 +53,17 @@ class LinearModel:
     bias: np.ndarray
     groups: list[list[int]]  # column indices of each softmax group
     binary: list[int]  # column indices of the sigmoid labels
+    # The word-pair features by (first, second) word: looking up a pair of the words found costs no
+    # joined string. (Words have no spaces, so a pair feature "a b" is exactly the pair ("a", "b").)
+    pair_index: dict[tuple[str, str], int] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.pair_index = {
+            (first, second): row
+            for feature, row in self.index.items()
+            if not feature.startswith("#") and feature.count(" ") == 1
+            for first, second in [feature.split(" ")]
+        }
 
     @classmethod
     def load(cls, path: Path = ARTIFACT) -> LinearModel | None:
@@ -90,7 +101,16 @@ class LinearModel:
 
     def probabilities_of(self, norm_text: str, cues: Iterable[str]) -> dict[str, float]:
         """``probabilities(features(norm_text, cues))`` without building the unknown features' counts."""
-        known: Counter[int | None] = Counter(map(self.index.get, feature_keys(norm_text, cues)))
+        words = WORD_RE.findall(norm_text)[:MAX_TOKENS]
+        get = self.index.get
+        # The rows of feature_keys(norm_text, cues), in the same order.
+        known: Counter[int | None] = Counter(
+            itertools.chain(
+                map(get, words),
+                map(self.pair_index.get, itertools.pairwise(words)),
+                map(get, ["#" + c for c in cues]),
+            )
+        )
         known.pop(None, None)  # features the model never saw (counted in C, dropped once)
         return self._from_rows(cast(dict[int, int], known))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
 from sigap.detection.normalise import Normalised
@@ -56,6 +57,11 @@ if _DEPARTURE_WORDS is None:
     raise ValueError("DEPARTURE_RE must start with literal words (its pre-check relies on them)")
 DEPARTURE_WORDS: frozenset[str] = _DEPARTURE_WORDS
 DEPARTURE_HINT = PrefixIndex(DEPARTURE_WORDS)
+# Where a TIME_RE match can begin: at one of these words (a day word, a weekday, "tanggal"/"tgl"), or
+# at a digit 1-9 that begins a word. TIME_RE starts with \b, so re would try every position instead.
+TIME_WORDS: frozenset[str] = frozenset(DAY_WORDS) | frozenset(WEEKDAYS) | {"tanggal", "tgl"}
+# A digit 1-9 with no word character before it (written to start with the digit, so re skips to it).
+WORD_DIGIT_RE = re.compile(r"[1-9](?<!\w[1-9])")
 # A departure already made is not an imminent one.
 PAST_RE = re.compile(r"\b(?:lalu|yang lalu|sudah berangkat|telah berangkat|sudah pergi|kemarin|tadi)\b")
 WINDOW = 60
@@ -96,13 +102,28 @@ def days_until(match: re.Match[str], today: date) -> int | None:
     return None
 
 
+def _time_matches(text: str, occurrences: dict[str, list[int]]) -> Iterator[re.Match[str]]:
+    """What ``TIME_RE.finditer(text)`` yields, trying only where a match can begin (see TIME_WORDS)."""
+    starts = [digit.start() for digit in WORD_DIGIT_RE.finditer(text)]
+    for word in TIME_WORDS.intersection(occurrences):
+        starts += occurrences[word]
+    resume = 0
+    for start in sorted(set(starts)):
+        if start < resume:
+            continue
+        match = TIME_RE.match(text, start)
+        if match is not None:
+            yield match
+            resume = match.end()
+
+
 def soonest_departure(
     norm: Normalised, now: datetime | None, occurrences: dict[str, list[int]] | None = None
 ) -> tuple[int, int, int] | None:
     """(days, start, end) of the nearest upcoming departure, in normalised coordinates.
 
-    ``occurrences``: ``PrefixIndex.occurrences(norm.text)`` of an index holding DEPARTURE_WORDS,
-    when the caller has scanned the text already.
+    ``occurrences``: ``PrefixIndex.occurrences(norm.text)`` of an index holding DEPARTURE_WORDS and
+    TIME_WORDS, when the caller has scanned the text already.
     """
     text = norm.text
     if occurrences is None:
@@ -113,7 +134,8 @@ def soonest_departure(
     # Reports are written in local (WIB/WITA/WIT) time; without a report time, today's local date.
     today = (now or datetime.now().astimezone()).date()
     best: tuple[int, int, int] | None = None
-    for match in TIME_RE.finditer(text):
+    matches = TIME_RE.finditer(text) if occurrences is None else _time_matches(text, occurrences)
+    for match in matches:
         days = days_until(match, today)
         if days is None:
             continue

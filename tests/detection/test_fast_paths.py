@@ -28,7 +28,9 @@ def test_word_index_finds_what_the_trie_regex_finds(text: str) -> None:
 
 
 # An index holding the country names among other literals, as the engine's does.
-SHARED = PrefixIndex(entities.COUNTRY_INDEX.words | timing.DEPARTURE_WORDS | {"ke", "di", "a", "korea s"})
+SHARED = PrefixIndex(
+    entities.COUNTRY_INDEX.words | timing.DEPARTURE_WORDS | timing.TIME_WORDS | {"ke", "di", "a", "korea s"}
+)
 
 
 @settings(max_examples=500, deadline=None)
@@ -116,6 +118,24 @@ def test_a_departure_from_a_shared_scan_is_the_departure_found(text: str) -> Non
     now = datetime(2026, 11, 28, 9, tzinfo=timezone(timedelta(hours=7)))
     expected = timing.soonest_departure(norm, now)
     assert timing.soonest_departure(norm, now, SHARED.occurrences(norm.text)) == expected
+
+
+# Dates and what is near them: digits inside and after words, "tanggal"/"tgl" and weekday forms.
+DATES = st.lists(
+    st.sampled_from(
+        ["tanggal", "tgl", "tgl.", "jum'at", "minggu", "depan", "ini", "hari", "lagi", "juni", "/"]
+    )
+    | st.sampled_from(["1", "3", "12", "31", "0", "_", "a", "x2", "٣", " ", "-", "besok", "malam", "bulan"]),
+    max_size=20,
+).map(lambda pieces: "".join(pieces) if len(pieces) % 2 else " ".join(pieces))
+
+
+@settings(max_examples=1000, deadline=None)
+@given(DATES | DATED | TEXTS)
+def test_dates_from_a_shared_scan_are_the_dates_found(text: str) -> None:
+    norm = normalise.normalise(text)
+    found = timing._time_matches(norm.text, SHARED.occurrences(norm.text))
+    assert [m.span() for m in found] == [m.span() for m in timing.TIME_RE.finditer(norm.text)]
 
 
 @settings(max_examples=500, deadline=None)
