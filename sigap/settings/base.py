@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "sigap.accounts",
     "sigap.audit",
     "sigap.intake",
+    "sigap.cases",
 ]
 
 MIDDLEWARE = [
