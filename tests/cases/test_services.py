@@ -518,3 +518,19 @@ def test_refresh_risk_follows_the_signals(users, make_report) -> None:
     case = case_refresh_risk(case=case, now=MONDAY + timedelta(hours=1))
     # A rising risk restarts the clock with the shorter window: Monday 10:00 + 3 working days.
     assert case.risk == "high" and case.due_at == wib(2026, 7, 9, 10, 0)
+
+
+def test_the_worker_sweeps_overdue_cases(users, make_report) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    case = _open(users, make_report(risk="critical"), now=wib(2026, 1, 5, 9, 0)).case  # long overdue
+    assert case is not None
+    out = StringIO()
+    call_command("worker", "--once", stdout=out)
+    assert "1 overdue case(s) escalated" in out.getvalue()
+    assert Case.objects.get(pk=case.pk).escalated_at is not None
+    out = StringIO()
+    call_command("worker", "--once", stdout=out)
+    assert "escalated" not in out.getvalue()  # once per breach
