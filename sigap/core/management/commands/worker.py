@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from sigap.cases.services import cases_escalate_overdue
@@ -46,7 +46,8 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         total, backoff, escalated, next_sweep = 0, 0.0, 0, 0.0
         while not stopping:
-            close_old_connections()  # a connection lost between batches is reopened, not fatal
+            if not connection.in_atomic_block:  # (inside a test's transaction, closing would lose it)
+                close_old_connections()  # a connection lost between batches is reopened, not fatal
             if time.monotonic() >= next_sweep:
                 next_sweep = time.monotonic() + settings.SIGAP_ESCALATION_SECONDS
                 try:
