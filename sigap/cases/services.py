@@ -136,17 +136,17 @@ def _open_case(*, report: Report, actor: User, title: str, owner: User | None, n
         _("Report #%(id)s, %(place)s")
         % {"id": report.pk, "place": report.desa.name if report.desa else gettext("unknown village")}
     )
+    risk = report.risk if report.risk in sla.RISK_ORDER else ""
     case = Case.objects.create(
         number=_next_number(now),
         title=title,
         owner=owner or actor,
         region_id=report.desa_id,
-        risk=report.risk if report.risk in sla.RISK_ORDER else "",
+        risk=risk,
         opened_by=actor,
         opened_at=now,
+        due_at=sla.due_at(risk=risk, start=now),
     )
-    case.due_at = sla.due_at(risk=case.risk, start=now)
-    case.save(update_fields=["due_at"])
     _check_owner(case.owner, case, actor=actor)
     CaseTransition.objects.create(
         case=case, from_state="", to_state=CaseState.BARU, actor=actor, at=now, reason=title
