@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from sigap.core.demo import demo_load
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+# ../shared next to the checkout; SIGAP_SHARED_DIR points elsewhere (a git worktree outside the tree).
+SHARED = Path(os.environ.get("SIGAP_SHARED_DIR") or Path(__file__).resolve().parents[1].parent / "shared")
 WILAYAH_CSV = SHARED / "data" / "wilayah" / "wilayah_kepmendagri_2025.csv"
 
 

@@ -38,6 +38,19 @@ NATIONAL_ROLES = frozenset({Role.PUSAT, Role.ADMIN})
 ALL, TERRITORY, OWN = Reach.ALL, Reach.TERRITORY, Reach.OWN
 _EVERY_ROLE: dict[str, Reach] = {role: ALL for role in Role}
 
+_CASE_READERS: dict[str, Reach] = {
+    Role.PIMPASA: TERRITORY,
+    Role.SUPERVISOR: TERRITORY,
+    Role.ANALIS: TERRITORY,
+    Role.PUSAT: ALL,
+    Role.ADMIN: ALL,
+}
+_CASE_WORKERS: dict[str, Reach] = {
+    Role.PIMPASA: TERRITORY,
+    Role.SUPERVISOR: TERRITORY,
+    Role.ADMIN: ALL,
+}
+
 ACCESS: dict[str, dict[str, dict[str, Reach]]] = {
     # Reference data: the administrative map is public knowledge.
     "regions.region": {
@@ -86,6 +99,21 @@ ACCESS: dict[str, dict[str, dict[str, Reach]]] = {
             Role.ADMIN: ALL,
         },
     },
+    # Triage and cases (issue #5): the village officers and the Kanim supervisor work them in their
+    # territory, the Kanwil analyst reads them there, the national desk reads everywhere. Village
+    # focal points never see cases; partners will see only what is referred to them (part 2).
+    # Notes, tasks and the case history follow their case; each is read through its own entry.
+    "cases.case": {
+        "view": dict(_CASE_READERS),
+        "change": dict(_CASE_WORKERS),
+    },
+    "cases.triagedecision": {
+        "view": dict(_CASE_READERS),
+        "change": dict(_CASE_WORKERS),
+    },
+    "cases.casetransition": {"view": dict(_CASE_READERS)},
+    "cases.casenote": {"view": dict(_CASE_READERS)},
+    "cases.casetask": {"view": dict(_CASE_READERS)},
     "audit.auditevent": {
         "view": {
             Role.SUPERVISOR: TERRITORY,

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "sigap.accounts",
     "sigap.audit",
     "sigap.intake",
+    "sigap.cases",
 ]
 
 MIDDLEWARE = [
@@ -125,6 +126,8 @@ else:
 # that runs no worker).
 SIGAP_ANALYSE_ON_COMMIT = env_bool("SIGAP_ANALYSE_ON_COMMIT", False)
 SIGAP_WORKER_IDLE_SECONDS = 0.25  # how long the worker sleeps when nothing is waiting
+# How often the worker looks for cases whose response has become overdue (sigap.cases).
+SIGAP_ESCALATION_SECONDS = env_int("SIGAP_ESCALATION_SECONDS", 60)
 
 # --- Authentication -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -7,8 +7,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
+from django.utils import timezone
 
+from sigap.cases.services import cases_escalate_overdue
 from sigap.intake.services import ANALYSIS_BATCH
 from sigap.intake.tasks import analyse_pending
 
@@ -19,7 +21,8 @@ BACKOFF_MAX = 30.0
 class Command(BaseCommand):
     help = (
         "The background worker: reads new reports with the detection engine in batches and alerts on "
-        "critical ones. Several may run at once (PostgreSQL); SIGTERM stops it after its batch."
+        "critical ones; every SIGAP_ESCALATION_SECONDS it escalates cases whose response is overdue. "
+        "Several may run at once (PostgreSQL); SIGTERM stops it after its batch."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -41,9 +44,16 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
-        total, backoff = 0, 0.0
+        total, backoff, escalated, next_sweep = 0, 0.0, 0, 0.0
         while not stopping:
-            close_old_connections()  # a connection lost between batches is reopened, not fatal
+            if not connection.in_atomic_block:  # (inside a test's transaction, closing would lose it)
+                close_old_connections()  # a connection lost between batches is reopened, not fatal
+            if time.monotonic() >= next_sweep:
+                next_sweep = time.monotonic() + settings.SIGAP_ESCALATION_SECONDS
+                try:
+                    escalated += len(cases_escalate_overdue(now=timezone.now()))
+                except Exception as error:  # the next sweep tries again; reading reports goes on
+                    logger.warning("worker: escalation sweep failed (%s)", type(error).__name__)
             try:
                 done = analyse_pending(limit=options["batch"])
             except Exception as error:  # the database went away, say: the batch rolled back, retry later
@@ -60,3 +70,5 @@ class Command(BaseCommand):
             time.sleep(options["idle"])
         if options["verbosity"] > 1 or options["once"]:
             self.stdout.write(f"{total} report(s) read")
+            if escalated:
+                self.stdout.write(f"{escalated} overdue case(s) escalated")

@@ -1,0 +1,581 @@
+"""Writing triage decisions and cases: keyword-only services, one transaction each, every step audited.
+
+Who may act is checked here as well as in the views: acting on a report or a case needs the "change"
+reach on it (``restrict(..., "change")``: the PIMPASA and the Kanim supervisor in their territory,
+administrators everywhere); reversing a decision and reopening a closed case need a supervisor. An
+object outside the actor's reach raises ``PermissionDenied`` (a view turns it into 403/404); a rule
+the actor can see raises ``ApplicationError`` with a message in the user's language.
+
+Audit metadata carries ids, codes and times only: reasons, notes and titles stay in their own rows.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import connection, transaction
+from django.db.models import F, Q, QuerySet
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from sigap.accounts.models import User
+from sigap.accounts.roles import Role
+from sigap.audit.services import audit_record, audit_record_many
+from sigap.cases import sla
+from sigap.cases.models import (
+    CLOSED_STATES,
+    CLOSING_KINDS,
+    FINAL_KINDS,
+    HTCDS_STATUS,
+    SLA_RUNNING_STATES,
+    TRANSITIONS,
+    Case,
+    CaseNote,
+    CaseNumberCounter,
+    CaseSignal,
+    CaseState,
+    CaseTask,
+    CaseTransition,
+    TriageDecision,
+    TriageKind,
+)
+from sigap.core.access import Reach, reach_of, restrict
+from sigap.core.crypto import seal
+from sigap.core.exceptions import ApplicationError
+from sigap.core.notify import notify_users
+from sigap.core.territory import ancestor_codes
+from sigap.intake.models import Report, ReportStatus
+from sigap.intake.services import officer_message
+from sigap.organisations.models import PARTNER_KINDS, Organisation
+
+REASON_MAX = 2000
+NOTE_MAX = 5000
+TITLE_MAX = 200
+#: Roles that may own a case or be assigned its tasks: the officers who work cases in a territory.
+CASE_WORKER_ROLES = frozenset({Role.PIMPASA, Role.SUPERVISOR})
+#: Roles that may reverse a triage decision or reopen a closed case.
+SUPERVISOR_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
+ESCALATION_BATCH = 200
+
+
+def _now(now: datetime | None) -> datetime:
+    return now or timezone.now()
+
+
+def _text(value: str | None, *, required: Any, limit: int, too_long: Any) -> str:
+    value = (value or "").replace("\x00", "").strip()
+    if not value:
+        raise ApplicationError(required)
+    if len(value) > limit:
+        raise ApplicationError(too_long % {"max": limit})
+    return value
+
+
+def _reason(value: str | None) -> str:
+    return _text(
+        value,
+        required=_("Give a reason: it is recorded with the decision."),
+        limit=REASON_MAX,
+        too_long=_("The reason is too long: at most %(max)d characters."),
+    )
+
+
+def _may(user: Any, obj: Report | Case, action: str = "change") -> bool:
+    return restrict(type(obj)._default_manager.filter(pk=obj.pk), user, action).exists()
+
+
+def _require(user: Any, obj: Report | Case, action: str = "change") -> None:
+    if not _may(user, obj, action):
+        raise PermissionDenied
+
+
+def _locked_case(case: Case) -> Case:
+    return Case.objects.select_for_update().get(pk=case.pk)
+
+
+# --- cases ----------------------------------------------------------------------------------------
+
+
+def _next_number(at: datetime) -> str:
+    """SGP-<year>-<six digits>, counted per year (Asia/Jakarta), gap-free within a transaction."""
+    year = at.astimezone(sla.SLA_TIMEZONE).year
+    CaseNumberCounter.objects.get_or_create(year=year)
+    CaseNumberCounter.objects.filter(year=year).update(last=F("last") + 1)
+    last = CaseNumberCounter.objects.get(year=year).last
+    return f"SGP-{year}-{last:06d}"
+
+
+def _works_in(user: Any, case: Case) -> bool:
+    """Whether ``user`` may work cases in the case's region (ownership aside)."""
+    if not getattr(user, "is_active", False) or user.role not in CASE_WORKER_ROLES:
+        return False
+    reach = reach_of(user, Case, "change")
+    if reach is Reach.ALL:
+        return True
+    if reach is not Reach.TERRITORY or case.region_id is None:
+        return False
+    region = str(case.region_id)
+    return any(region == code or region.startswith(code + ".") for code in user.scope_codes())
+
+
+def _check_owner(owner: Any, case: Case, *, actor: Any) -> None:
+    # A case with no known village can stay only with the officer who opened it.
+    own_unplaced = case.region_id is None and owner is not None and owner.pk == getattr(actor, "pk", None)
+    if not (_works_in(owner, case) or (own_unplaced and owner.role in CASE_WORKER_ROLES)):
+        raise ApplicationError(
+            _("The owner must be a PIMPASA or a supervisor who works in the case's territory.")
+        )
+
+
+def _open_case(*, report: Report, actor: User, title: str, owner: User | None, now: datetime) -> Case:
+    title = (title or "").strip()[:TITLE_MAX] or str(
+        _("Report #%(id)s, %(place)s")
+        % {"id": report.pk, "place": report.desa.name if report.desa else gettext("unknown village")}
+    )
+    risk = report.risk if report.risk in sla.RISK_ORDER else ""
+    case = Case.objects.create(
+        number=_next_number(now),
+        title=title,
+        owner=owner or actor,
+        region_id=report.desa_id,
+        risk=risk,
+        opened_by=actor,
+        opened_at=now,
+        due_at=sla.due_at(risk=risk, start=now),
+    )
+    _check_owner(case.owner, case, actor=actor)
+    CaseTransition.objects.create(
+        case=case, from_state="", to_state=CaseState.BARU, actor=actor, at=now, reason=title
+    )
+    audit_record(
+        actor=actor,
+        action="case.open",
+        obj=case,
+        metadata={
+            "number": case.number,
+            "owner": case.owner_id,
+            "risk": case.risk,
+            "due_at": case.due_at.isoformat() if case.due_at else None,
+            "htcds_status": case.htcds_status,
+        },
+    )
+    return case
+
+
+def _link(*, case: Case, report: Report, actor: User, now: datetime) -> None:
+    if CaseSignal.objects.filter(report=report).exists():
+        raise ApplicationError(_("This report already belongs to a case."))
+    CaseSignal.objects.create(case=case, report=report, linked_by=actor, linked_at=now)
+    audit_record(actor=actor, action="case.link_signal", obj=case, metadata={"report": report.pk})
+
+
+def _recompute_due(case: Case, *, old_risk: str, now: datetime) -> None:
+    """A rising risk restarts the clock now with the shorter window, never later than it was due; a
+    falling one measures the longer window from the opening. A stopped clock stays stopped."""
+    if case.sla_met_at is not None:
+        return
+    if sla.rank(case.risk) > sla.rank(old_risk):
+        restarted = sla.due_at(risk=case.risk, start=now)
+        case.due_at = min(case.due_at, restarted) if case.due_at else restarted
+    else:
+        case.due_at = sla.due_at(risk=case.risk, start=case.opened_at)
+
+
+def _apply_risk(case: Case, *, risk: str, actor: Any, now: datetime) -> bool:
+    if risk == case.risk:
+        return False
+    old = case.risk
+    case.risk = risk
+    _recompute_due(case, old_risk=old, now=now)
+    case.save(update_fields=["risk", "due_at", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="case.risk",
+        obj=case,
+        metadata={"from": old, "to": risk, "due_at": case.due_at.isoformat() if case.due_at else None},
+    )
+    return True
+
+
+def _signals_risk(case: Case) -> str:
+    return sla.highest(list(Report.objects.filter(case_link__case=case).values_list("risk", flat=True)))
+
+
+@transaction.atomic
+def case_refresh_risk(*, case: Case, actor: Any = None, now: datetime | None = None) -> Case:
+    """Set the case's risk to the highest of its signals' and move its clock accordingly.
+
+    (Part 2 combines this with the structured screening.)"""
+    case = _locked_case(case)
+    _apply_risk(case, risk=_signals_risk(case), actor=actor, now=_now(now))
+    return case
+
+
+@transaction.atomic
+def case_transition(*, case: Case, to: str, actor: Any, reason: str, now: datetime | None = None) -> Case:
+    """Move a case to ``to`` if the table allows it; record the move, its reason and the clock."""
+    now = _now(now)
+    _require(actor, case)
+    case = _locked_case(case)
+    if to not in CaseState.values:
+        raise ApplicationError(_("Unknown case state."))
+    if to not in TRANSITIONS[case.state]:
+        raise ApplicationError(
+            _("A case cannot go from '%(from)s' to '%(to)s'.")
+            % {"from": CaseState(case.state).label, "to": CaseState(to).label}
+        )
+    reopening = case.state in CLOSED_STATES
+    if reopening and actor.role not in SUPERVISOR_ROLES:
+        raise ApplicationError(_("Only a supervisor may reopen a closed case."))
+    reason = _reason(reason)
+    before = case.state
+    case.state = to
+    if to in CLOSED_STATES:
+        case.closed_at, case.closing_reason = now, reason
+    elif reopening:
+        case.closed_at, case.closing_reason = None, ""
+    if to not in SLA_RUNNING_STATES and case.sla_met_at is None:
+        case.sla_met_at = now
+    case.save(update_fields=["state", "closed_at", "closing_reason", "sla_met_at", "updated_at"])
+    move = CaseTransition.objects.create(
+        case=case, from_state=before, to_state=to, actor=actor, at=now, reason=reason
+    )
+    audit_record(
+        actor=actor,
+        action="case.transition",
+        obj=case,
+        metadata={"from": before, "to": to, "htcds_status": HTCDS_STATUS[to], "transition": move.pk},
+    )
+    return case
+
+
+def allowed_transitions(*, case: Case, user: Any) -> list[str]:
+    """The states ``user`` may move ``case`` to now (for the buttons of part 2)."""
+    if not _may(user, case):
+        return []
+    if case.state in CLOSED_STATES and getattr(user, "role", None) not in SUPERVISOR_ROLES:
+        return []
+    return [state for state in CaseState.values if state in TRANSITIONS[case.state]]
+
+
+@transaction.atomic
+def case_assign(*, case: Case, owner: User, actor: Any, reason: str) -> Case:
+    """Give the case to another officer who works in its territory."""
+    _require(actor, case)
+    case = _locked_case(case)
+    reason = _reason(reason)
+    _check_owner(owner, case, actor=actor)
+    if owner.pk == case.owner_id:
+        return case
+    before = case.owner_id
+    case.owner = owner
+    case.save(update_fields=["owner", "updated_at"])
+    CaseTransition.objects.create(
+        case=case, from_state=case.state, to_state=case.state, actor=actor, at=timezone.now(), reason=reason
+    )
+    audit_record(actor=actor, action="case.assign", obj=case, metadata={"from": before, "to": owner.pk})
+    return case
+
+
+@transaction.atomic
+def case_note_add(*, case: Case, actor: Any, body: str, now: datetime | None = None) -> CaseNote:
+    _require(actor, case)
+    body = _text(
+        body,
+        required=_("Write the note first."),
+        limit=NOTE_MAX,
+        too_long=_("The note is too long: at most %(max)d characters."),
+    )
+    note = CaseNote.objects.create(case=case, author=actor, body_sealed=seal(body), created_at=_now(now))
+    audit_record(actor=actor, action="case.note", obj=case, metadata={"note": note.pk})
+    return note
+
+
+def _check_assignee(assignee: Any, case: Case) -> None:
+    if assignee is not None and not (_works_in(assignee, case) or assignee.pk == case.owner_id):
+        raise ApplicationError(_("Tasks go to a PIMPASA or a supervisor who works in the case's territory."))
+
+
+@transaction.atomic
+def case_task_add(
+    *,
+    case: Case,
+    actor: Any,
+    title: str,
+    assignee: User | None = None,
+    due: datetime | None = None,
+    now: datetime | None = None,
+) -> CaseTask:
+    _require(actor, case)
+    title = _text(
+        title,
+        required=_("Say what is to be done."),
+        limit=TITLE_MAX,
+        too_long=_("The task is too long: at most %(max)d characters."),
+    )
+    _check_assignee(assignee, case)
+    task = CaseTask.objects.create(
+        case=case, title=title, assignee=assignee, due=due, created_by=actor, created_at=_now(now)
+    )
+    audit_record(
+        actor=actor,
+        action="case.task_add",
+        obj=case,
+        metadata={"task": task.pk, "assignee": assignee.pk if assignee else None},
+    )
+    return task
+
+
+@transaction.atomic
+def case_task_done(*, task: CaseTask, actor: Any, done: bool = True, now: datetime | None = None) -> CaseTask:
+    """Tick a task off (or back on): the case's workers and the task's assignee may."""
+    if not (_may(actor, task.case) or (task.assignee_id == getattr(actor, "pk", None) and actor.is_active)):
+        raise PermissionDenied
+    if task.done == done:
+        return task
+    task.done, task.done_at = done, _now(now) if done else None
+    task.save(update_fields=["done", "done_at"])
+    audit_record(
+        actor=actor,
+        action="case.task_done" if done else "case.task_undone",
+        obj=task.case,
+        metadata={"task": task.pk},
+    )
+    return task
+
+
+# --- triage ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def triage_decide(
+    *,
+    report: Report,
+    kind: str,
+    reason: str,
+    actor: Any,
+    case: Case | None = None,
+    title: str = "",
+    owner: User | None = None,
+    partner: Organisation | None = None,
+    duplicate_of: Report | None = None,
+    question: str = "",
+    now: datetime | None = None,
+) -> TriageDecision:
+    """Decide what happens to a signal, with a reason; the engine's reading is kept with it.
+
+    ``open_case`` opens a case (``title``, ``owner``: default the actor); ``merge_into_case`` links the
+    report to ``case``; ``ask_reporter`` puts ``question`` on the reporter's status page;
+    ``refer_directly`` opens a case already referred to ``partner`` (the referral record itself comes
+    with part 2); the three ``close_*`` close the report (``duplicate_of``: default the near-duplicate
+    the intake found).
+    """
+    now = _now(now)
+    if kind not in TriageKind.values:
+        raise ApplicationError(_("Unknown triage decision."))
+    _require(actor, report)
+    report = Report.objects.select_for_update(of=("self",)).select_related("desa").get(pk=report.pk)
+    reason = _reason(reason)
+    standing = TriageDecision.objects.standing().filter(report=report)
+    if standing.filter(kind__in=sorted(FINAL_KINDS)).exists():
+        raise ApplicationError(
+            _("This report already has a decision. A supervisor may reverse it before a new one.")
+        )
+    decision = TriageDecision(
+        report=report,
+        kind=kind,
+        reason=reason,
+        decided_by=actor,
+        decided_at=now,
+        report_status_before=report.status,
+        engine_relevant=report.relevant,
+        engine_risk=report.risk,
+        engine_modus=list(report.modus or []),
+        engine_score=report.score,
+        engine_version=report.engine_version,
+    )
+    new_status: str | None = ReportStatus.FOLLOWED_UP
+    if kind == TriageKind.OPEN_CASE:
+        decision.case = _open_case(report=report, actor=actor, title=title, owner=owner, now=now)
+        _link(case=decision.case, report=report, actor=actor, now=now)
+    elif kind == TriageKind.REFER_DIRECTLY:
+        if partner is None or partner.kind not in PARTNER_KINDS or not partner.is_active:
+            raise ApplicationError(_("Choose the partner agency the report is referred to."))
+        if not restrict(Organisation.objects.filter(pk=partner.pk), actor, "view").exists():
+            raise PermissionDenied
+        decision.partner = partner
+        decision.case = _open_case(report=report, actor=actor, title=title, owner=owner, now=now)
+        _link(case=decision.case, report=report, actor=actor, now=now)
+        case_transition(case=decision.case, to=CaseState.DIRUJUK, actor=actor, reason=reason, now=now)
+        decision.case.refresh_from_db()
+    elif kind == TriageKind.MERGE_INTO_CASE:
+        if case is None:
+            raise ApplicationError(_("Choose the case to merge the report into."))
+        _require(actor, case)
+        case = _locked_case(case)
+        if case.state in CLOSED_STATES:
+            raise ApplicationError(_("That case is closed. A supervisor may reopen it first."))
+        decision.case = case
+        _link(case=case, report=report, actor=actor, now=now)
+        _apply_risk(case, risk=_signals_risk(case), actor=actor, now=now)
+    elif kind == TriageKind.ASK_REPORTER:
+        question = (question or "").strip()
+        if not question:
+            raise ApplicationError(_("Write the question for the reporter."))
+        decision.message = officer_message(report=report, officer=actor, body=question, question=True)
+        new_status = None  # officer_message has set "the officer has a question for you"
+    elif kind == TriageKind.CLOSE_DUPLICATE:
+        original = duplicate_of or report.near_duplicate_of
+        if original is None or original.pk == report.pk:
+            raise ApplicationError(_("Say which report this one repeats."))
+        if not _may(actor, original, "view"):
+            raise PermissionDenied
+        decision.duplicate_of = original
+    if kind in CLOSING_KINDS:
+        new_status = ReportStatus.CLOSED
+    decision.save()
+    if new_status is not None and report.status != new_status:
+        Report.objects.filter(pk=report.pk).update(status=new_status, updated_at=now)
+    audit_record(
+        actor=actor,
+        action="triage.decide",
+        obj=decision,
+        metadata={
+            "report": report.pk,
+            "kind": kind,
+            "case": decision.case_id,
+            "partner": decision.partner_id,
+            "duplicate_of": decision.duplicate_of_id,
+            "engine_risk": decision.engine_risk,
+            "engine_modus": decision.engine_modus,
+            "engine_score": decision.engine_score,
+            "engine_version": decision.engine_version,
+        },
+    )
+    return decision
+
+
+@transaction.atomic
+def triage_reverse(
+    *, decision: TriageDecision, actor: Any, reason: str, now: datetime | None = None
+) -> TriageDecision:
+    """A supervisor undoes a decision, with a reason: the report returns to the triage queue.
+
+    A report linked by the decision is unlinked from its case; a case left without any signal is
+    closed as done with the reversal's reason; the case's risk follows its remaining signals.
+    """
+    now = _now(now)
+    _require(actor, decision.report)
+    if getattr(actor, "role", None) not in SUPERVISOR_ROLES:
+        raise ApplicationError(_("Only a supervisor may reverse a triage decision."))
+    decision = (
+        TriageDecision.objects.select_for_update(of=("self",)).select_related("report").get(pk=decision.pk)
+    )
+    if decision.is_reversed:
+        raise ApplicationError(_("This decision was already reversed."))
+    reason = _reason(reason)
+    report = decision.report
+    case = decision.case
+    if case is not None:
+        unlinked, _deleted = CaseSignal.objects.filter(case=case, report=report).delete()
+        if unlinked:
+            audit_record(actor=actor, action="case.unlink_signal", obj=case, metadata={"report": report.pk})
+        case = _locked_case(case)
+        if case.state not in CLOSED_STATES:
+            if not case.signals.exists():
+                case_transition(case=case, to=CaseState.SELESAI, actor=actor, reason=reason, now=now)
+            else:
+                _apply_risk(case, risk=_signals_risk(case), actor=actor, now=now)
+    if decision.is_final:
+        before = decision.report_status_before
+        status = ReportStatus.IN_REVIEW if before in ("", ReportStatus.RECEIVED) else before
+        Report.objects.filter(pk=report.pk).update(status=status, updated_at=now)
+    decision.reversed_by, decision.reversed_at, decision.reversal_reason = actor, now, reason
+    decision.save(update_fields=["reversed_by", "reversed_at", "reversal_reason"])
+    audit_record(
+        actor=actor,
+        action="triage.reverse",
+        obj=decision,
+        metadata={"report": report.pk, "kind": decision.kind, "case": decision.case_id},
+    )
+    return decision
+
+
+# --- the clock ------------------------------------------------------------------------------------
+
+
+def escalation_recipients(case: Case) -> QuerySet[User]:
+    """The Kanim supervisors over the case's region; the national desk for a case without one."""
+    active = User.objects.filter(is_active=True)
+    if case.region_id is None:
+        return active.filter(role=Role.PUSAT)
+    return active.filter(
+        role=Role.SUPERVISOR, scope_regions__code__in=ancestor_codes(case.region_id)
+    ).distinct()
+
+
+def _escalation_message(case: Case) -> tuple[str, str]:
+    place = case.region.name if case.region else gettext("unknown village")
+    due = formats.date_format(timezone.localtime(case.due_at, sla.SLA_TIMEZONE), "DATETIME_FORMAT")
+    subject = gettext("SIGAP: case %(number)s is overdue") % {"number": case.number}
+    body = gettext(
+        "Case %(number)s (%(place)s, risk %(risk)s) was due for a first response on %(due)s and is "
+        "still '%(state)s'. Open SIGAP to follow it up with its owner."
+    ) % {
+        "number": case.number,
+        "place": place,
+        "risk": case.get_risk_display() or "-",
+        "due": due,
+        "state": CaseState(case.state).label,
+    }
+    return subject, body
+
+
+def cases_escalate_overdue(*, now: datetime, limit: int = ESCALATION_BATCH) -> list[Case]:
+    """Mark the cases that became overdue since the last sweep, audit, and tell their supervisors.
+
+    A breach is escalated once: the due time escalated is remembered, and only a new due time (the
+    risk changed) can be escalated again. On PostgreSQL concurrent sweeps skip each other's rows.
+    Messages are sent after the commit, each in the recipient's language.
+    """
+    with transaction.atomic():
+        pending = (
+            Case.objects.filter(state__in=sorted(SLA_RUNNING_STATES), sla_met_at__isnull=True, due_at__lt=now)
+            .filter(Q(escalated_due__isnull=True) | ~Q(escalated_due=F("due_at")))
+            .order_by("due_at", "pk")
+        )
+        if connection.features.has_select_for_update_skip_locked:
+            pending = pending.select_for_update(skip_locked=True, of=("self",))
+        cases = list(pending.select_related("region")[:limit])
+        for case in cases:
+            case.escalated_due, case.escalated_at = case.due_at, now
+        Case.objects.bulk_update(cases, ["escalated_due", "escalated_at"])
+        audit_record_many(
+            actor=None,
+            action="case.escalate",
+            items=[
+                (
+                    case,
+                    {
+                        "number": case.number,
+                        "risk": case.risk,
+                        "state": case.state,
+                        "due_at": case.due_at.isoformat() if case.due_at else None,
+                    },
+                )
+                for case in cases
+            ],
+        )
+    for case in cases:
+        by_language: dict[str, list[User]] = defaultdict(list)
+        for user in escalation_recipients(case):
+            by_language[user.preferred_language or "id"].append(user)
+        for language, users in by_language.items():
+            with translation.override(language):
+                subject, body = _escalation_message(case)
+            notify_users(users, subject=subject, body=body)
+    return cases
