@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sigap.accounts.models import User
 from sigap.accounts.roles import Role
-from sigap.audit.services import audit_record, audit_record_many
+from sigap.audit.services import Entry, audit_record, audit_record_many
 from sigap.cases import sla
 from sigap.cases.models import (
     CLOSED_STATES,
@@ -555,12 +555,12 @@ def cases_escalate_overdue(*, now: datetime, limit: int = ESCALATION_BATCH) -> l
             case.escalated_due, case.escalated_at = case.due_at, now
         Case.objects.bulk_update(cases, ["escalated_due", "escalated_at"])
         audit_record_many(
-            actor=None,
-            action="case.escalate",
-            items=[
-                (
-                    case,
-                    {
+            [
+                Entry(
+                    actor=None,
+                    action="case.escalate",
+                    obj=case,
+                    metadata={
                         "number": case.number,
                         "risk": case.risk,
                         "state": case.state,
@@ -568,7 +568,7 @@ def cases_escalate_overdue(*, now: datetime, limit: int = ESCALATION_BATCH) -> l
                     },
                 )
                 for case in cases
-            ],
+            ]
         )
     for case in cases:
         by_language: dict[str, list[User]] = defaultdict(list)

@@ -10,6 +10,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from sigap.accounts.models import User
+from sigap.cases.models import Case
+from sigap.cases.services import case_refresh_risk
 from sigap.core.notify import notify_users
 from sigap.intake.models import Report
 from sigap.intake.selectors import alert_recipients
@@ -21,6 +23,10 @@ def analyse_pending(*, limit: int = ANALYSIS_BATCH, ids: list[int] | None = None
 
     Returns how many reports were read (0: nothing was waiting)."""
     reports = reports_analyse_pending(limit=limit, ids=ids)
+    if reports:
+        # A case opened before its report was read takes the reading's risk (and SLA) now.
+        for case in Case.objects.filter(signals__report__in=[r.pk for r in reports]).distinct():
+            case_refresh_risk(case=case)
     recipients: dict[str | None, list[User]] = {}  # per desa, once per batch
     for report in reports:
         if report.risk == "critical":

@@ -34,9 +34,10 @@ from sigap.cases.services import (
     triage_reverse,
 )
 from sigap.core.exceptions import ApplicationError
-from sigap.intake.models import Report, ReportMessage, ReportStatus
+from sigap.intake.models import Channel, IdentityTier, Report, ReportMessage, ReportStatus
+from sigap.intake.services import report_submit
 from sigap.organisations.models import Organisation
-from tests.cases.conftest import SUKARASA, wib
+from tests.cases.conftest import LONTAR, SUKARASA, TEXT, wib
 
 pytestmark = pytest.mark.django_db
 
@@ -534,3 +535,23 @@ def test_the_worker_sweeps_overdue_cases(users, make_report) -> None:
     out = StringIO()
     call_command("worker", "--once", stdout=out)
     assert "escalated" not in out.getvalue()  # once per breach
+
+
+def test_a_case_opened_before_its_report_is_read_takes_the_reading_when_it_arrives(users) -> None:
+    """The officer may open a case from a report the worker has not read yet (risk unknown: the
+    medium clock); the first reading raises the case to the engine's risk and its shorter clock."""
+    from sigap.intake.tasks import analyse_pending
+
+    report = report_submit(
+        channel=Channel.WEB, text=TEXT, identity_tier=IdentityTier.ANONIM, consent=True, desa_code=LONTAR
+    ).report
+    decision = triage_decide(
+        report=report, kind=TriageKind.OPEN_CASE, reason="Perlu cepat dicek", actor=users["pimpasa.tirtayasa"]
+    )
+    case = decision.case
+    assert case is not None
+    before = case.due_at
+    assert before is not None
+    assert analyse_pending() == 1
+    case.refresh_from_db()
+    assert case.risk == "critical" and case.due_at is not None and case.due_at < before

@@ -57,6 +57,8 @@ class Command(BaseCommand):
             try:
                 done = analyse_pending(limit=options["batch"])
             except Exception as error:  # the database went away, say: the batch rolled back, retry later
+                if options["once"]:
+                    raise  # a one-off run (a script, a test) must fail, not wait for ever
                 backoff = min(BACKOFF_MAX, backoff * 2 or 1.0)
                 logger.warning("worker: batch failed (%s); retrying in %.0f s", type(error).__name__, backoff)
                 time.sleep(backoff)
