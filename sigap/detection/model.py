@@ -37,6 +37,18 @@ def features(norm_text: str, cues: Iterable[str]) -> Counter[str]:
     return Counter(feature_keys(norm_text, cues))
 
 
+class _TfWeights(dict[int, float]):
+    """Sublinear term frequency, 1 + log(tf), by count: computed once per count, then looked up
+    (``math.log`` and ``np.log`` agree on these integers, so the values are the same)."""
+
+    def __missing__(self, tf: int) -> float:
+        self[tf] = weight = 1.0 + float(np.log(float(tf)))
+        return weight
+
+
+_TF_WEIGHT = _TfWeights()
+
+
 @dataclass
 class LinearModel:
     """The trained weights as one dense matrix (features x labels), read from the JSON artifact.
@@ -116,11 +128,16 @@ class LinearModel:
 
     def _from_rows(self, known: dict[int, int]) -> dict[str, float]:
         if known:
+            # Few NumPy calls, each the cheapest form of its step: take() for the rows (a quarter of
+            # fancy indexing's cost), ndarray.dot (the same BLAS call as @, with less dispatch).
             rows = np.fromiter(known, dtype=np.intp, count=len(known))
-            tf = np.fromiter(known.values(), dtype=float, count=len(known))
-            vector = (1.0 + np.log(tf)) * self.idf[rows]
-            vector /= math.sqrt(float(vector @ vector)) or 1.0
-            z = (vector @ self.weights[rows] + self.bias).tolist()
+            # 1 + log(tf) of each count from a table (one NumPy call instead of three).
+            tf_weight = np.fromiter(
+                map(_TF_WEIGHT.__getitem__, known.values()), dtype=float, count=len(known)
+            )
+            vector = tf_weight * self.idf.take(rows)
+            vector /= math.sqrt(vector.dot(vector)) or 1.0
+            z = (vector.dot(self.weights.take(rows, axis=0)) + self.bias).tolist()
         else:
             z = self.bias.tolist()
         # Sixteen numbers: plain Python is quicker here than NumPy's per-call overhead.
