@@ -384,18 +384,24 @@ class Engine:
             for code in cue.modus:
                 votes[code] += 0.75
         top_vote = max(votes.values(), default=0.0) or 1.0
-        scores = {}
-        for code in MODUS_CODES:
-            rule = votes.get(code, 0.0) / top_vote
+        # A code without votes scores its model part alone (RULE_WEIGHT * 0.0 adds nothing: the
+        # same float); the few codes with votes then take both parts.
+        scores = {
+            code: 0.0 if model is None else MODEL_WEIGHT * model
+            for code, model in zip(MODUS_CODES, map(probabilities.get, MODUS_CODES), strict=True)
+        }
+        for code, vote in votes.items():
+            rule = vote / top_vote
             model = probabilities.get(code)
             scores[code] = rule if model is None else RULE_WEIGHT * rule + MODEL_WEIGHT * model
         best = max(scores.values())
         if best <= 0.0:
             return [NONE]
         floor = max(0.35, 0.6 * best)
-        # Highest score first; equal scores keep the order of MODUS_CODES (sorting is stable).
+        # Highest score first; equal scores keep the order of MODUS_CODES (the order of `scores`;
+        # sorting is stable).
         ranked = sorted(
-            (c for c in MODUS_CODES if scores[c] >= floor), key=scores.__getitem__, reverse=True
+            [c for c, score in scores.items() if score >= floor], key=scores.__getitem__, reverse=True
         ) or [max(MODUS_CODES, key=scores.__getitem__)]
         if ranked[0] == "child_exploitation" and any(
             indicator.modus == ("sexual_exploitation",) for indicator, _hit in found
