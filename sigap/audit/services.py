@@ -70,10 +70,7 @@ def _append(events: list[AuditEvent]) -> None:
         event.id, event.at, event.prev_hash = last_id + 1, at, last_hash
         event.hash = event.compute_hash()
         last_id, last_hash = event.id, event.hash
-    if len(events) == 1:
-        events[0].save(force_insert=True)
-    else:
-        AuditEvent.objects.bulk_create(events)
+    AuditEvent.objects.bulk_create(events)
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {AuditChainHead._meta.db_table} SET last_id = %s, last_hash = %s WHERE id = 1",  # noqa: S608

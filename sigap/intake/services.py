@@ -15,7 +15,7 @@ import secrets
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, cast
 
@@ -31,7 +31,6 @@ from sigap.audit.services import Entry, audit_record, audit_record_many
 from sigap.core.crypto import digest, seal
 from sigap.core.exceptions import ApplicationError
 from sigap.detection import analyze
-from sigap.detection.engine import get_engine
 from sigap.intake.attachments import CleanFile
 from sigap.intake.models import (
     Attachment,
@@ -118,25 +117,20 @@ def _near_duplicates(reports: Sequence[Report]) -> dict[int, int | None]:
     officer, never dropped), among the ``NEAR_DUPLICATE_POOL`` reports before it within the window.
 
     Runs with the background reading, not on submission: it costs the reporter nothing, and "earlier"
-    is by id, so the answer does not depend on when the reading ran. One query per batch fetches the
+    is by id, so the answer does not depend on when the reading ran. Two queries per batch fetch the
     batch's id range and the pool below it; the 64-bit distances are counted in NumPy (one query per
     report with the distance counted in PostgreSQL cost ~0.3 ms of database CPU per report).
     """
     if not reports:
         return {}
     low, high = min(r.pk for r in reports), max(r.pk for r in reports)
-    table = connection.ops.quote_name(Report._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT id, simhash, created_at FROM {table} WHERE id >= %s AND id < %s"  # noqa: S608
-            f" UNION ALL SELECT * FROM (SELECT id, simhash, created_at FROM {table} WHERE id < %s"
-            "  ORDER BY id DESC LIMIT %s) AS below",
-            [low, high, low, NEAR_DUPLICATE_POOL],
-        )
-        rows = sorted(cursor.fetchall())
+    columns = ("pk", "simhash", "created_at")
+    batch = Report.objects.filter(pk__gte=low, pk__lt=high).values_list(*columns)
+    below = Report.objects.filter(pk__lt=low).order_by("-pk").values_list(*columns)[:NEAR_DUPLICATE_POOL]
+    rows = sorted([*batch, *below])
     ids = np.array([row[0] for row in rows], dtype=np.int64)
     hashes = np.array([row[1] for row in rows], dtype=np.int64).view(np.uint64)
-    created = [_aware(row[2]) for row in rows]
+    created = [row[2] for row in rows]
     found: dict[int, int | None] = {}
     for report in reports:
         end = int(np.searchsorted(ids, report.pk))  # rows before this report
@@ -148,17 +142,6 @@ def _near_duplicates(reports: Sequence[Report]) -> dict[int, int | None]:
         ]
         found[report.pk] = int(ids[close[-1]]) if close else None
     return found
-
-
-def _aware(value: Any) -> Any:
-    """A timestamp from a raw query as the ORM would give it (SQLite returns text, or naive times)."""
-    from django.db.models import DateTimeField
-
-    if isinstance(value, str):
-        value = DateTimeField().to_python(value)
-    if value is not None and settings.USE_TZ and timezone.is_naive(value):
-        value = timezone.make_aware(value, UTC)  # stored in UTC
-    return value
 
 
 def _clean(value: str | None) -> str:
@@ -403,7 +386,7 @@ def _write_readings(reports: list[Report]) -> None:
         cursor.executemany(sql, rows)
 
 
-def _reading_entries(reports: list[Report], *, version: str) -> list[Entry]:
+def _reading_entries(reports: list[Report]) -> list[Entry]:
     """Per report, its submission (who filed it through which channel, how many files) and its
     first reading. The submission is recorded here rather than in the request; its time is in the
     metadata, as the report's own ``created_at``."""
@@ -437,7 +420,7 @@ def _reading_entries(reports: list[Report], *, version: str) -> list[Entry]:
                 metadata={
                     "risk": report.risk,
                     "modus": report.modus,
-                    "engine": version,
+                    "engine": report.engine_version,
                     "near_duplicate_of": report.near_duplicate_of_id,
                 },
             )
@@ -445,10 +428,10 @@ def _reading_entries(reports: list[Report], *, version: str) -> list[Entry]:
     return entries
 
 
-def engine_version() -> str:
-    """The catalogue and model versions behind a reading, stored with it."""
-    engine = get_engine()
-    return f"{engine.catalogue.version}/{engine.model.version if engine.model else 'rules'}"
+def _engine_version(record: dict[str, Any]) -> str:
+    """The catalogue and model versions behind a reading (from the record), stored with it."""
+    versions = record["versions"]
+    return f"{versions['catalogue']}/{versions['model'] or 'rules'}"
 
 
 @transaction.atomic
@@ -458,7 +441,7 @@ def reports_analyse_pending(*, limit: int = ANALYSIS_BATCH, ids: Sequence[int] |
     The reports table is the queue: a partial index holds the unread ones, and on PostgreSQL rows
     are claimed ``FOR UPDATE SKIP LOCKED``, so several workers share the backlog without waiting on
     each other and a crash leaves its batch unread for the next one. Per batch: one claim query, the
-    engine (pure Python), one near-duplicate query per report, one UPDATE for all readings and one
+    engine (pure Python), two near-duplicate queries, one UPDATE statement for all readings and one
     append of their audit events. ``ids`` limits the batch to those reports (reading on commit).
     """
     pending = Report.objects.filter(analysed_at__isnull=True)
@@ -470,7 +453,7 @@ def reports_analyse_pending(*, limit: int = ANALYSIS_BATCH, ids: Sequence[int] |
     reports = list(pending.order_by("pk").only(*fields)[:limit])
     if not reports:
         return []
-    version, now = engine_version(), timezone.now()
+    now = timezone.now()
     reports_by_id = {report.pk: report for report in reports}
     for report in reports:
         record = analyze(report.text, id=report.pk, now=report.created_at).to_record()
@@ -479,12 +462,12 @@ def reports_analyse_pending(*, limit: int = ANALYSIS_BATCH, ids: Sequence[int] |
         report.modus = list(record["modus"])
         report.score = float(record["score"])
         report.analysis = record
-        report.engine_version = version
+        report.engine_version = _engine_version(record)
         report.analysed_at = now
     for report_id, duplicate_of in _near_duplicates(reports).items():
         reports_by_id[report_id].near_duplicate_of_id = duplicate_of
     _write_readings(reports)
-    audit_record_many(_reading_entries(reports, version=version))
+    audit_record_many(_reading_entries(reports))
     return reports
 
 
