@@ -9,6 +9,7 @@ handler404 = "sigap.core.views.page_not_found"
 urlpatterns = [
     path("", include("sigap.core.urls")),
     path("", include("sigap.intake.urls")),
+    path("", include("sigap.cases.urls")),
     path("wilayah/", include("sigap.regions.urls")),
     path("organisasi/", include("sigap.organisations.urls")),
     path("akun/", include("sigap.accounts.urls")),

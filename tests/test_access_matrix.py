@@ -18,6 +18,10 @@ from sigap.accounts.models import User
 from sigap.accounts.roles import Role
 from sigap.accounts.services import user_create
 from sigap.audit.models import AuditEvent
+from sigap.cases.models import Case, TriageKind
+from sigap.cases.services import triage_decide
+from sigap.intake.models import Channel, IdentityTier, Report
+from sigap.intake.services import report_submit
 from sigap.organisations.models import Organisation, OrgKind
 from sigap.organisations.services import organisation_upsert
 from sigap.regions.services import regions_import_text
@@ -70,6 +74,10 @@ class World:
     account_out: User
     audit_in: AuditEvent
     audit_out: AuditEvent
+    report_in: Report
+    report_out: Report
+    case_in: Case
+    case_out: Case
     region_in: str = "36.04.13.2007"
     region_out: str = "35.78.31.1004"
 
@@ -80,7 +88,7 @@ class Route:
     expect: dict[str, tuple[str, str]]
     anonymous: str = LOGIN
     method: str = "get"
-    obj: str = ""  # "org" | "account" | "audit" | "region": the kind of object the route shows
+    obj: str = ""  # "org" | "account" | "audit" | "region" | "report" | "case": what the route shows
     kwargs: Callable[[Any], dict[str, Any]] | None = None  # builds URL kwargs from the object
     query: dict[str, str] = field(default_factory=dict)
     is_list: bool = False
@@ -96,6 +104,10 @@ FIELD_APP = {role: ((DENY, DENY) if role == Role.MITRA else (OK, OK)) for role i
 ORG_DETAIL = _scoped(national_out=OK, others_out=DENY)
 AUDIT_VIEW = _scoped(national_out=OK, others_out=HIDDEN, denied=(Role.KADER, Role.PIMPASA, Role.MITRA))
 AUDIT_DETAIL = _scoped(national_out=OK, others_out=DENY, denied=(Role.KADER, Role.PIMPASA, Role.MITRA))
+#: Signals and cases: the village and office officers in their territory, the national desk
+#: everywhere; village focal points and partners never see the inbox or the case list.
+CASE_VIEW = _scoped(national_out=OK, others_out=HIDDEN, denied=(Role.KADER, Role.MITRA))
+CASE_DETAIL = _scoped(national_out=OK, others_out=DENY, denied=(Role.KADER, Role.MITRA))
 
 ROUTES: list[Route] = [
     Route("core:home", _same(OK)),
@@ -152,6 +164,10 @@ ROUTES: list[Route] = [
     Route("api:account", ORG_DETAIL, obj="account", kwargs=_pk("account_id"), api=True),
     Route("api:audit_events", AUDIT_VIEW, obj="audit", is_list=True, api=True, query={"limit": "1000"}),
     Route("api:audit_event", AUDIT_DETAIL, obj="audit", kwargs=_pk("event_id"), api=True),
+    Route("cases:inbox", CASE_VIEW, obj="report", is_list=True),
+    Route("cases:signal", CASE_DETAIL, obj="report", kwargs=_pk("pk")),
+    Route("cases:list", CASE_VIEW, obj="case", is_list=True),
+    Route("cases:detail", CASE_DETAIL, obj="case", kwargs=_pk("pk")),
 ]
 #: Routes that are not pages of their own (ninja's bare prefix answers 404 to everyone).
 NOT_PAGES = {"api:api-root"}
@@ -200,7 +216,42 @@ def world(demo_world) -> World:
     audit_in = AuditEvent.objects.get(action="account.create", object_id=str(kader.pk))
     audit_out = AuditEvent.objects.get(action="account.create", object_id=str(account_out.pk))
     assert audit_in.region_id == "36.04.13.2007" and audit_out.region_id == "35.78.31.1004"
-    return World(users, org_in, org_out, account_in, account_out, audit_in, audit_out)
+    report_in, report_out = (
+        report_submit(
+            channel=Channel.WEB,
+            text=f"Calo {marker} menawarkan kerja di Kamboja, berangkat lusa.",
+            identity_tier=IdentityTier.ANONIM,
+            consent=True,
+            desa_code=code,
+        ).report
+        for marker, code in (("Sutejo-dalam", "36.04.13.2007"), ("Sutejo-luar", "35.78.31.1004"))
+    )
+    supervisor_out = user_create(
+        username="supervisor.surabaya", password=None, role=Role.SUPERVISOR, organisation=org_out
+    )
+    case_in, case_out = (
+        triage_decide(
+            report=report, kind=TriageKind.OPEN_CASE, actor=actor, reason="Perlu ditangani", title=title
+        ).case
+        for report, actor, title in (
+            (report_in, users["pimpasa.tirtayasa"], "Kasus Kamboja dalam"),
+            (report_out, supervisor_out, "Kasus Kamboja luar"),
+        )
+    )
+    assert case_in is not None and case_out is not None
+    return World(
+        users,
+        org_in,
+        org_out,
+        account_in,
+        account_out,
+        audit_in,
+        audit_out,
+        report_in,
+        report_out,
+        case_in,
+        case_out,
+    )
 
 
 def _objects(world: World, route: Route, role: str) -> tuple[Any, Any]:
@@ -212,6 +263,10 @@ def _objects(world: World, route: Route, role: str) -> tuple[Any, Any]:
         return world.audit_in, world.audit_out
     if route.obj == "region":
         return world.region_in, world.region_out
+    if route.obj == "report":
+        return world.report_in, world.report_out
+    if route.obj == "case":
+        return world.case_in, world.case_out
     return None, None
 
 
@@ -221,13 +276,25 @@ def _marker(route: Route, obj: Any) -> str:
         return f'"code": "{obj}"' if route.api else f"/wilayah/{obj}/"
     if route.api:
         return f'"id": {obj.pk}'
-    prefix = {"org": "/organisasi/", "account": "/akun/", "audit": "/audit/"}[route.obj]
+    prefix = {
+        "org": "/organisasi/",
+        "account": "/akun/",
+        "audit": "/audit/",
+        "report": "/sinyal/",
+        "case": "/kasus/",
+    }[route.obj]
     return f"{prefix}{obj.pk}/"
 
 
 def _secret(route: Route, obj: Any) -> str:
     """Content of the object itself, which a refusal must never carry."""
-    return {"org": lambda: obj.name, "account": lambda: obj.username, "audit": lambda: obj.hash}[route.obj]()
+    return {
+        "org": lambda: obj.name,
+        "account": lambda: obj.username,
+        "audit": lambda: obj.hash,
+        "report": lambda: obj.text,
+        "case": lambda: obj.title,
+    }[route.obj]()
 
 
 def _request(client: Client, route: Route, obj: Any) -> Any:

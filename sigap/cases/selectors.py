@@ -68,6 +68,16 @@ def triage_standing(*, user: Any, report: Report) -> TriageDecision | None:
     return decisions.filter(reversed_at__isnull=True, kind__in=sorted(FINAL_KINDS)).first()
 
 
+def signal_inbox(*, user: Any) -> QuerySet[Report]:
+    """The signals ``user`` may see, the most urgent first."""
+    return restrict(Report.objects.all(), user, "view").select_related("desa").order_by("-created_at", "-pk")
+
+
+def signal_get(*, user: Any, pk: int) -> Report | None:
+    """One signal, or None when it does not exist *or* lies outside the user's reach (the same answer)."""
+    return signal_inbox(user=user).filter(pk=pk).first()
+
+
 def report_case(*, user: Any, report: Report) -> Case | None:
     """The case a report belongs to, if the user may see it."""
     return case_list(user=user).filter(signals__report=report).first()

@@ -11,6 +11,8 @@ from sigap.core.access import reach_of
 
 SECTIONS: list[tuple[str, Any, str]] = [
     ("core:home", _("Home"), ""),
+    ("cases:inbox", _("Signals"), "cases.triagedecision"),
+    ("cases:list", _("Cases"), "cases.case"),
     ("regions:list", _("Regions"), "regions.region"),
     ("organisations:list", _("Organisations"), "organisations.organisation"),
     ("accounts:list", _("Accounts"), "accounts.user"),
