@@ -11,7 +11,12 @@ from sigap.accounts.services import user_create
 from sigap.cases.models import Case, TriageKind
 from sigap.cases.services import triage_decide
 from sigap.organisations.models import Organisation
-from tests.cases.conftest import SUKARASA, make_report, users, wib  # noqa: F401
+from tests.cases import conftest as case_fixtures
+from tests.cases.conftest import SUKARASA, wib
+
+# The case tests' fixtures, shared: the demo accounts with Tangerang, and a stored, read report.
+users = case_fixtures.users
+make_report = case_fixtures.make_report
 
 MONDAY = wib(2026, 7, 6, 9, 0)  # no holiday that week or the next
 

@@ -36,8 +36,8 @@ def test_case_tab_refers_to_several_partners(people, orgs, case):
     )
     assert answer.status_code == 302 and answer["Location"] == url
     assert Referral.objects.filter(case=case).count() == 2
-    page = client.get(url).content.decode()
-    assert "Mohon penyelidikan" in page and "Dinas Tenaga Kerja Kabupaten Serang" in page
+    after = client.get(url).content.decode()
+    assert "Mohon penyelidikan" in after and "Dinas Tenaga Kerja Kabupaten Serang" in after
 
 
 def test_bad_input_is_shown_and_nothing_lost(people, orgs, case):
