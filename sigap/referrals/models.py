@@ -131,6 +131,13 @@ class Referral(models.Model):
         return unseal(self.outcome_sealed)
 
     @property
+    def modus_labels(self) -> list[str]:
+        """The modus in words (the detection engine's Indonesian labels; the code when unknown)."""
+        from sigap.detection.engine import MODUS_LABEL
+
+        return [MODUS_LABEL.get(code, code) for code in self.modus]
+
+    @property
     def is_open(self) -> bool:
         return self.state in OPEN_REFERRAL_STATES
 

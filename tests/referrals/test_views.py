@@ -98,12 +98,14 @@ def test_mitra_walks_the_loop(people, orgs, case):
     url = reverse("referrals:detail", args=[referral.pk])
     page = client.get(url).content.decode()
     assert "Mohon penyelidikan" in page and "Lontar" in page and "Tirtayasa" in page
+    assert "perekrutan ke sindikat penipuan/judi daring" in page  # the modus in words
     assert case.title not in page  # least data: the case's title is not shown to the partner
     assert reverse("cases:detail", args=[case.pk]) not in page
     # declining without a reason: the message, nothing changed
     answer = client.post(url, {"do": "decline", "decline-reason": ""})
     assert answer.status_code == 400 and "Berikan alasan" in answer.content.decode()
     assert client.post(url, {"do": "accept"}).status_code == 302
+    assert "<legend>Hasil</legend>" in client.get(url).content.decode()  # the outcome radios are grouped
     assert client.post(url, {"do": "progress", "progress-body": "Pelaku diperiksa"}).status_code == 302
     assert client.post(url, {"do": "outcome", "outcome-outcome": "prosecution_opened"}).status_code == 302
     referral.refresh_from_db()
