@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Case as When_
+from django.db.models import Case as Conditional
 from django.db.models import IntegerField, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
@@ -30,7 +30,7 @@ def referral_list(*, user: Any, case: Case | None = None) -> QuerySet[Referral]:
     if case is not None:
         qs = qs.filter(case=case)
     return qs.annotate(
-        closed_rank=When_(
+        closed_rank=Conditional(
             When(state__in=sorted(OPEN_REFERRAL_STATES), then=Value(0)),
             default=Value(1),
             output_field=IntegerField(),
