@@ -27,6 +27,8 @@ from sigap.intake.models import Channel, IdentityTier, Report
 from sigap.intake.services import report_submit
 from sigap.organisations.models import Organisation, OrgKind
 from sigap.organisations.services import organisation_upsert
+from sigap.referrals.models import Referral
+from sigap.referrals.services import referral_create
 from sigap.regions.services import regions_import_text
 
 ROLES = [r.value for r in Role]
@@ -81,6 +83,8 @@ class World:
     report_out: Report
     case_in: Case
     case_out: Case
+    referral_in: Referral
+    referral_out: Referral
     region_in: str = "36.04.13.2007"
     region_out: str = "35.78.31.1004"
 
@@ -91,7 +95,7 @@ class Route:
     expect: dict[str, tuple[str, str]]
     anonymous: str = LOGIN
     method: str = "get"
-    obj: str = ""  # "org" | "account" | "audit" | "region" | "report" | "case": what the route shows
+    obj: str = ""  # "org" | "account" | "audit" | "region" | "report" | "case" | "referral": what it shows
     kwargs: Callable[[Any], dict[str, Any]] | None = None  # builds URL kwargs from the object
     query: dict[str, str] = field(default_factory=dict)
     is_list: bool = False
@@ -111,6 +115,11 @@ AUDIT_DETAIL = _scoped(national_out=OK, others_out=DENY, denied=(Role.KADER, Rol
 #: everywhere; village focal points and partners never see the inbox or the case list.
 CASE_VIEW = _scoped(national_out=OK, others_out=HIDDEN, denied=(Role.KADER, Role.MITRA))
 CASE_DETAIL = _scoped(national_out=OK, others_out=DENY, denied=(Role.KADER, Role.MITRA))
+#: Referrals: officers through the case's territory, the national desk everywhere, a partner's liaison
+#: only the referrals to their own organisation (the in-scope one goes to Polres Serang, the
+#: out-of-scope one to a police office in Surabaya); village focal points never.
+REFERRAL_VIEW = _scoped(national_out=OK, others_out=HIDDEN, denied=(Role.KADER,))
+REFERRAL_DETAIL = _scoped(national_out=OK, others_out=DENY, denied=(Role.KADER,))
 
 ROUTES: list[Route] = [
     Route("core:home", _same(OK)),
@@ -177,6 +186,9 @@ ROUTES: list[Route] = [
     ),
     Route("cases:list", CASE_VIEW, obj="case", is_list=True),
     Route("cases:detail", CASE_DETAIL, obj="case", kwargs=_pk("pk")),
+    Route("referrals:case", CASE_DETAIL, obj="case", kwargs=_pk("pk")),
+    Route("referrals:inbox", REFERRAL_VIEW, obj="referral", is_list=True),
+    Route("referrals:detail", REFERRAL_DETAIL, obj="referral", kwargs=_pk("pk")),
 ]
 #: Routes that are not pages of their own (ninja's bare prefix answers 404 to everyone).
 NOT_PAGES = {"api:api-root"}
@@ -255,6 +267,18 @@ def world(demo_world) -> World:
         )
     )
     assert case_in is not None and case_out is not None
+    polres_out = organisation_upsert(
+        name="Polrestabes Surabaya (Satgas TPPO)",
+        kind=OrgKind.POLRES,
+        seat_code="35.78",
+        jurisdiction_codes=["35.78"],
+    )
+    (referral_in,) = referral_create(
+        case=case_in, partners=[polres], asked="Mohon selidiki Sutejo-dalam", actor=users["pimpasa.tirtayasa"]
+    )
+    (referral_out,) = referral_create(
+        case=case_out, partners=[polres_out], asked="Mohon selidiki Sutejo-luar", actor=supervisor_out
+    )
     return World(
         users,
         org_in,
@@ -267,6 +291,8 @@ def world(demo_world) -> World:
         report_out,
         case_in,
         case_out,
+        referral_in,
+        referral_out,
     )
 
 
@@ -283,6 +309,8 @@ def _objects(world: World, route: Route, role: str) -> tuple[Any, Any]:
         return world.report_in, world.report_out
     if route.obj == "case":
         return world.case_in, world.case_out
+    if route.obj == "referral":
+        return world.referral_in, world.referral_out
     return None, None
 
 
@@ -298,6 +326,7 @@ def _marker(route: Route, obj: Any) -> str:
         "audit": "/audit/",
         "report": "/sinyal/",
         "case": "/kasus/",
+        "referral": "/rujukan/",
     }[route.obj]
     return f"{prefix}{obj.pk}/"
 
@@ -310,6 +339,7 @@ def _secret(route: Route, obj: Any) -> str:
         "audit": lambda: obj.hash,
         "report": lambda: obj.text,
         "case": lambda: obj.title,
+        "referral": lambda: obj.asked,
     }[route.obj]()
 
 

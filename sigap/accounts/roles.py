@@ -114,6 +114,18 @@ ACCESS: dict[str, dict[str, dict[str, Reach]]] = {
     "cases.casetransition": {"view": dict(_CASE_READERS)},
     "cases.casenote": {"view": dict(_CASE_READERS)},
     "cases.casetask": {"view": dict(_CASE_READERS)},
+    # Referrals (issue #5): officers follow their case; a partner's liaison sees and answers only the
+    # referrals to their own organisation ("respond"). Immigration actions are the case workers'.
+    "referrals.referral": {
+        "view": dict(_CASE_READERS) | {Role.MITRA: OWN},
+        "change": dict(_CASE_WORKERS),
+        "respond": {Role.MITRA: OWN},
+    },
+    "referrals.referralupdate": {"view": dict(_CASE_READERS) | {Role.MITRA: OWN}},
+    "referrals.immigrationaction": {
+        "view": dict(_CASE_READERS),
+        "change": dict(_CASE_WORKERS),
+    },
     "audit.auditevent": {
         "view": {
             Role.SUPERVISOR: TERRITORY,

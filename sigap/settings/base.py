@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "sigap.audit",
     "sigap.intake",
     "sigap.cases",
+    "sigap.referrals",
 ]
 
 MIDDLEWARE = [
