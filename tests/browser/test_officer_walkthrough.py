@@ -10,7 +10,7 @@ step with the reason given for it.
 
 from __future__ import annotations
 
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from sigap.audit.services import audit_verify
 from sigap.cases.models import Case, CaseState
@@ -25,7 +25,7 @@ STORY = (
     "Tolong pak, adik saya (16 th) dari Lontar ditawari kerja admin di Kamboja gaji 20 juta oleh calo "
     "WA 0812-0000-7788. Tidak perlu pengalaman, tiket dibayar perusahaan, berangkat besok malam."
 )
-DESKTOP = {"width": 1280, "height": 900}
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 
 
 def sign_in(page: Page, base_url: str, username: str) -> None:
@@ -114,7 +114,8 @@ def test_pimpasa_takes_a_critical_signal_to_a_closed_case(browser: Browser, live
     with server_side():
         referral.refresh_from_db()
         assert referral.state == ReferralState.CLOSED and referral.outcome == "investigated"
-    assert page.goto(live_app + f"/kasus/{case.pk}/").status == 404  # the partner never sees the case
+    hidden = page.goto(live_app + f"/kasus/{case.pk}/")
+    assert hidden is not None and hidden.status == 404  # the partner never sees the case
     shots(page, "partner-outcome")
 
     # 6. The PIMPASA sees the loop closed and closes the case as referred on.
