@@ -228,3 +228,37 @@ def _triage(reports: dict[str, Report]) -> None:
         actor=pimpasa,
         now=_at(49),
     )
+
+
+def _refer(case: Case, pimpasa: User) -> None:
+    """The Sujung case goes to Polres Serang (accepted, with progress) and gets a departure watch."""
+    from sigap.organisations.models import Organisation
+    from sigap.referrals.models import ActionKind
+    from sigap.referrals.services import (
+        immigration_action_add,
+        referral_accept,
+        referral_create,
+        referral_progress,
+    )
+
+    polres = Organisation.objects.get(short_name="Polres Serang")
+    mitra = User.objects.get(username="mitra.polres")
+    (referral,) = referral_create(
+        case=case,
+        partners=[polres],
+        asked="Mohon selidiki pemilik nomor perekrut dan grup WA lowongan ke Kamboja.",
+        actor=pimpasa,
+        now=_at(26),
+    )
+    referral_accept(referral=referral, actor=mitra, now=_at(22))
+    referral_progress(
+        referral=referral, actor=mitra, body="Nomor perekrut sedang ditelusuri Satgas TPPO.", now=_at(10)
+    )
+    immigration_action_add(
+        case=case,
+        kind=ActionKind.DEPARTURE_WATCH,
+        tpi="TPI Bandara Soekarno-Hatta",
+        details="Awasi keberangkatan tiga pemuda Sujung ke Phnom Penh lewat Bangkok.",
+        actor=pimpasa,
+        now=_at(25),
+    )

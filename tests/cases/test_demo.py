@@ -9,6 +9,7 @@ from sigap.audit.services import audit_verify
 from sigap.cases.demo import SIGNALS, demo_signals
 from sigap.cases.models import Case, TriageDecision
 from sigap.intake.models import Report, ReportEntity
+from sigap.referrals.models import ImmigrationAction, Referral, ReferralState
 
 pytestmark = pytest.mark.django_db
 
@@ -25,4 +26,7 @@ def test_demo_signals_are_read_triaged_and_loaded_once(demo_world) -> None:
     assert Case.objects.count() == 2
     assert Case.objects.overdue(timezone.now()).count() >= 1  # the LPK case waits for an answer
     assert TriageDecision.objects.count() == 6
+    referral = Referral.objects.get()
+    assert referral.partner.short_name == "Polres Serang" and referral.state == ReferralState.ACCEPTED
+    assert ImmigrationAction.objects.filter(case=referral.case).exists()
     assert audit_verify().ok
