@@ -188,6 +188,7 @@ def _triage(reports: dict[str, Report]) -> None:
     case_task_add(
         case=case, actor=pimpasa, title="Temui keluarga tiga pemuda yang mendaftar", assignee=pimpasa
     )
+    _refer(case, pimpasa)
     triage_decide(
         report=reports["susukan-wa"],
         kind=TriageKind.MERGE_INTO_CASE,
