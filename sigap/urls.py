@@ -9,6 +9,7 @@ handler404 = "sigap.core.views.page_not_found"
 urlpatterns = [
     path("", include("sigap.core.urls")),
     path("", include("sigap.intake.urls")),
+    path("", include("sigap.education.urls")),
     path("", include("sigap.cases.urls")),
     path("", include("sigap.referrals.urls")),
     path("wilayah/", include("sigap.regions.urls")),
