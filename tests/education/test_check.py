@@ -84,7 +84,8 @@ def test_a_scam_compound_offer_is_flagged_and_nothing_is_stored(offer: str, capl
     assert response["Cache-Control"].startswith("max-age=0") or "no-store" in response["Cache-Control"]
     for fragment in ("20 juta", "18 juta", "0812-3456-7890", "Bangkok", "lokerkamboja"):
         assert fragment not in caplog.text
-    backend = getattr(cache, "_cache", {})
+    backend = getattr(cache, "_cache", {})  # LocMemCache: key -> pickled value
+    assert all(":rl:check:" in key for key in backend), "only the rate-limit counter is cached"
     for value in getattr(backend, "values", list)():
         assert b"juta" not in (value if isinstance(value, bytes) else str(value).encode())
 
