@@ -15,7 +15,6 @@ import json
 import re
 import time
 
-
 from playwright.sync_api import Browser, expect
 
 from sigap.intake.models import Report
@@ -102,7 +101,7 @@ def test_public_pages_pass_axe_on_slow_3g(browser: Browser, live_app: str) -> No
     # bypass_csp lets the test inject axe-core; the pages themselves keep their strict policy.
     context = browser.new_context(viewport=PHONE, locale="id-ID", bypass_csp=True)
     results = []
-    for path in PUBLIC + ["/cek-tawaran/#result"]:
+    for path in [*PUBLIC, "/cek-tawaran/#result"]:
         page = context.new_page()
         cdp = context.new_cdp_session(page)
         cdp.send("Network.enable")
