@@ -74,8 +74,14 @@ def test_a_scam_compound_offer_is_flagged_and_nothing_is_stored(offer: str, capl
     assert page.count('<li class="flag') >= 3
     assert "<mark>" in page
     assert "gaji" in page.lower()
-    for code in ("unrealistic_salary", "no_skill_required"):
-        assert meanings()[code]["id"][:40] in page.replace("&#x27;", "'")
+    plain = page.replace("&#x27;", "'")
+    for code in (
+        "unrealistic_salary",
+        "no_skill_required",
+        "recruiter_paid_travel",
+        "scam_compound_destination",
+    ):
+        assert meanings()[code]["id"] in plain, code
     assert re.search(r'class="notice risk risk-(high|critical)"', page)
     assert "SISKOP2MI" in page and "Disnaker" in page
     # Nothing stored: no row anywhere, no session, no log line with the text, no cache entry with it.
