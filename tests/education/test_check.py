@@ -156,3 +156,12 @@ def test_the_check_is_rate_limited_by_address(settings) -> None:
         for _ in range(count + 1)
     ]
     assert codes[:count] == [200] * count and codes[-1] == 429
+
+
+def test_the_result_is_in_english_with_the_english_meanings() -> None:
+    client = Client()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.post(reverse("education:check"), {"text": SCAM_OFFER}).content.decode()
+    assert '<html lang="en">' in page and "danger signs found" in page
+    assert meanings()["unrealistic_salary"]["en"] in page
+    assert "How to check the recruiter" in page and "Report (Laporkan)" in page
