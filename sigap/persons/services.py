@@ -233,3 +233,21 @@ def screening_record(
     )
     case_refresh_risk(case=case, actor=actor, now=now)
     return screening
+
+
+def phone_lookup(*, actor: Any, phone: str) -> list[Person] | None:
+    """The persons with exactly this phone number in cases ``actor`` may see (None: not a number).
+    The search is audited with the number of matches only: never the number itself."""
+    from sigap.persons.selectors import persons_by_phone
+
+    found = persons_by_phone(user=actor, phone=phone)
+    if found is None:
+        return None
+    persons = list(found)
+    audit_record(
+        actor=actor,
+        action="person.phone_lookup",
+        object_type="persons.person",
+        metadata={"matches": len(persons), "cases": sorted({p.case_id for p in persons})},
+    )
+    return persons
