@@ -133,7 +133,11 @@ class ScreeningForm(forms.Form):
         self.fields["person"].choices = [("", _("The case as a whole"))] + persons
         for question in checklist.questions:
             self.fields[f"q_{question.code}"] = forms.ChoiceField(
-                label=question.text, choices=ANSWER_CHOICES, initial="unknown", widget=forms.RadioSelect
+                label=question.text,
+                choices=ANSWER_CHOICES,
+                initial="unknown",
+                required=False,
+                widget=forms.RadioSelect,
             )
 
     def groups(self) -> list[tuple[object, list[forms.BoundField]]]:
