@@ -179,11 +179,17 @@ def referral_app_source(case: Case, user: Any) -> Iterable[Fields]:
             f"{name}={value}" for name in ("state", "outcome") if (value := getattr(row, name, ""))
         )
         yield referral_fields(
-            partner=row.partner, referred_at=row.referred_at, details=details, reason="AdditionalServicesRequired"
+            partner=row.partner,
+            referred_at=row.referred_at,
+            details=details,
+            reason="AdditionalServicesRequired",
         )
 
 
-REFERRAL_SOURCES: list[Callable[[Case, Any], Iterable[Fields]]] = [triage_referral_source, referral_app_source]
+REFERRAL_SOURCES: list[Callable[[Case, Any], Iterable[Fields]]] = [
+    triage_referral_source,
+    referral_app_source,
+]
 
 
 # --- the export -----------------------------------------------------------------------------------
@@ -196,10 +202,12 @@ def case_record(case: Case, user: Any, places: _Places, today: date) -> dict[str
         "id": case.number,
         "fields": case_fields(case),
         "persons": [
-            {"id": f"{case.number}/P{person.pk}", "fields": person_fields(person, today)} for person in persons
+            {"id": f"{case.number}/P{person.pk}", "fields": person_fields(person, today)}
+            for person in persons
         ],
         "events": [
-            {"id": f"{case.number}/E{report.pk}", "fields": event_fields(report, places)} for report in reports
+            {"id": f"{case.number}/E{report.pk}", "fields": event_fields(report, places)}
+            for report in reports
         ],
         "referrals": [
             {"id": f"{case.number}/R{n}", "fields": fields}

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +22,7 @@ from sigap.persons.models import (
 from sigap.persons.screening import Checklist
 from sigap.persons.services import IDENTIFIER_MAX, PersonData
 
-_BLANK = [("", "—")]
+_BLANK: list[tuple[str, Any]] = [("", "—")]
 
 
 class PersonForm(forms.Form):
@@ -95,7 +96,7 @@ class PersonForm(forms.Form):
         identifiers: dict[str, str | None] = {}
         for name in self.IDENTIFIER_FIELDS:
             value = data.get(name)
-            text = value.isoformat() if hasattr(value, "isoformat") else (value or "").strip()
+            text = value.isoformat() if isinstance(value, date) else (value or "").strip()
             if self.editing and not text:
                 identifiers[name] = None
             elif text == "-":
@@ -127,10 +128,12 @@ class ScreeningForm(forms.Form):
 
     person = forms.ChoiceField(label=_("Person screened"), required=False)
 
-    def __init__(self, *args: Any, checklist: Checklist, persons: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, checklist: Checklist, persons: list[tuple[str, str]], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.checklist = checklist
-        self.fields["person"].choices = [("", _("The case as a whole"))] + persons
+        cast(forms.ChoiceField, self.fields["person"]).choices = [("", _("The case as a whole")), *persons]
         for question in checklist.questions:
             self.fields[f"q_{question.code}"] = forms.ChoiceField(
                 label=question.text,
@@ -142,7 +145,8 @@ class ScreeningForm(forms.Form):
 
     def groups(self) -> list[tuple[object, list[forms.BoundField]]]:
         return [
-            (label, [self[f"q_{q.code}"] for q in questions]) for _dim, label, questions in self.checklist.grouped()
+            (label, [self[f"q_{q.code}"] for q in questions])
+            for _dim, label, questions in self.checklist.grouped()
         ]
 
     def answers(self) -> dict[str, str]:

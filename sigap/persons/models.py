@@ -128,7 +128,7 @@ class PerpetratorRole(models.TextChoices):
 
 
 #: The HTCDS role a suspect gets in the export when the officer has not chosen one.
-DEFAULT_PERPETRATOR_ROLE = {
+DEFAULT_PERPETRATOR_ROLE: dict[str, str] = {
     PersonRole.SUSPECTED_RECRUITER: PerpetratorRole.RECRUITER,
     PersonRole.SUSPECTED_SMUGGLER: PerpetratorRole.SMUGGLER,
 }
@@ -149,9 +149,7 @@ class Person(models.Model):
     gender = models.CharField(_("sex / gender"), max_length=24, choices=Gender.choices, blank=True)
     birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
     age = models.PositiveSmallIntegerField(_("age (years, when reported)"), null=True, blank=True)
-    citizenship = models.CharField(
-        _("citizenship (ISO 3166 code)"), max_length=2, blank=True, default="ID"
-    )
+    citizenship = models.CharField(_("citizenship (ISO 3166 code)"), max_length=2, blank=True, default="ID")
     # Identifiers: only encrypted; read through services.person_identifiers (audited).
     name_sealed = models.TextField(blank=True, editable=False)
     identity_number_sealed = models.TextField(blank=True, editable=False)
@@ -164,7 +162,10 @@ class Person(models.Model):
         _("trafficking status"), max_length=32, choices=TraffickingStatus.choices, blank=True
     )
     relationship_to_trafficker = models.CharField(
-        _("relationship to the trafficker"), max_length=16, choices=RelationshipToTrafficker.choices, blank=True
+        _("relationship to the trafficker"),
+        max_length=16,
+        choices=RelationshipToTrafficker.choices,
+        blank=True,
     )
     recruitment_methods = models.JSONField(_("how recruited"), default=list, blank=True)
     recruitment_apps = models.JSONField(_("apps used to recruit"), default=list, blank=True)

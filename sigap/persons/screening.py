@@ -88,7 +88,11 @@ def checklist() -> Checklist:
             text_id=item["id"],
             text_en=item["en"],
         )
-        if q.dimension not in DIMENSIONS or q.strength not in ("", *STRENGTH_POINTS) or q.flag not in ("", *FLAGS):
+        if (
+            q.dimension not in DIMENSIONS
+            or q.strength not in ("", *STRENGTH_POINTS)
+            or q.flag not in ("", *FLAGS)
+        ):
             raise ValueError(f"screening checklist: bad question {q.code!r}")
         questions.append(q)
     codes = [q.code for q in questions]

@@ -120,7 +120,9 @@ def _seal_identifiers(person: Person, data: PersonData) -> list[str]:
             continue
         value = value.replace("\x00", "").strip()
         if len(value) > IDENTIFIER_MAX:
-            raise ApplicationError(_("A value is too long: at most %(max)d characters.") % {"max": IDENTIFIER_MAX})
+            raise ApplicationError(
+                _("A value is too long: at most %(max)d characters.") % {"max": IDENTIFIER_MAX}
+            )
         if name == "birthdate" and value:
             try:
                 date.fromisoformat(value)

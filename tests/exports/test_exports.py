@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -23,7 +24,13 @@ def _client(user) -> Client:
     return client
 
 
-def _rows(response) -> list[list[str]]:
+def _download(client: Client, url: str) -> bytes:
+    response: Any = client.get(url)
+    assert response.status_code == 200
+    return b"".join(response.streaming_content) if response.streaming else bytes(response.content)
+
+
+def _rows(response: Any) -> list[list[str]]:
     body = b"".join(response.streaming_content) if response.streaming else response.content
     if response["Content-Type"].startswith("text/csv"):
         return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
@@ -36,7 +43,9 @@ def test_tangerang_gets_none_of_serangs_rows(world, fmt: str) -> None:
     signals = _rows(client.get(reverse(f"exports:signals_{fmt}")))
     cases = _rows(client.get(reverse(f"exports:cases_{fmt}")))
     assert signals[0][:3] == ["id", "received", "channel"] and cases[0][:2] == ["number", "state"]
-    tangerang_reports = {str(pk) for pk in Report.objects.filter(desa__code__startswith="36.71").values_list("pk", flat=True)}
+    tangerang_reports = {
+        str(pk) for pk in Report.objects.filter(desa__code__startswith="36.71").values_list("pk", flat=True)
+    }
     assert {row[0] for row in signals[1:]} == tangerang_reports
     assert all(row[3].startswith("36.71") for row in signals[1:])
     assert [row[0] for row in cases[1:]] == [world.case_tangerang.number]
@@ -47,20 +56,16 @@ def test_tangerang_gets_none_of_serangs_rows(world, fmt: str) -> None:
 
 
 def test_exports_carry_no_reporter_identity_or_text(world) -> None:
-    body = b"".join(_client(world.users["pusat"]).get(reverse("exports:signals_csv")).streaming_content).decode()
+    client = _client(world.users["pusat"])
+    body = _download(client, reverse("exports:signals_csv")).decode()
     assert "calo" not in body.lower() and "Kamboja" not in body
-    assert world.case_serang.title not in b"".join(
-        _client(world.users["pusat"]).get(reverse("exports:cases_csv")).streaming_content
-    ).decode()
+    assert world.case_serang.title not in _download(client, reverse("exports:cases_csv")).decode()
 
 
 def test_every_export_is_audited_with_its_row_count(world) -> None:
     client = _client(world.users["supervisor.tangerang"])
     for name in DOWNLOADS:
-        response = client.get(reverse(f"exports:{name}"))
-        assert response.status_code == 200
-        if response.streaming:
-            b"".join(response.streaming_content)
+        _download(client, reverse(f"exports:{name}"))
     events = list(AuditEvent.objects.filter(action="export.run").order_by("id"))
     assert [(e.metadata["export"], e.metadata["format"]) for e in events] == [
         ("signals", "csv"),
@@ -89,6 +94,8 @@ def test_the_export_page_lists_the_downloads(world) -> None:
 
 
 def test_formula_cells_are_quoted_and_xlsx_round_trips() -> None:
-    assert safe_cell("=HYPERLINK(1)") == "'=HYPERLINK(1)" and safe_cell("36.04") == "36.04" and safe_cell(3) == 3
+    assert (
+        safe_cell("=HYPERLINK(1)") == "'=HYPERLINK(1)" and safe_cell("36.04") == "36.04" and safe_cell(3) == 3
+    )
     data = write_xlsx(["a", "b"], [["x & <y>", 1], ["", "\x01z"]]).read()
     assert read_xlsx(data) == [["a", "b"], ["x & <y>", "1"], ["", "z"]]

@@ -106,7 +106,8 @@ def test_htcds_csv_validates_and_matches_the_json(full_world) -> None:
     standard = _standard()
     client = Client()
     client.force_login(full_world.users["pusat"])
-    body = b"".join(client.get(reverse("exports:htcds_csv")).streaming_content).decode("utf-8-sig")
+    response: Any = client.get(reverse("exports:htcds_csv"))
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(body)))
     assert rows and {r["section"] for r in rows} == {"case", "person", "event", "referral"}
     for row in rows:

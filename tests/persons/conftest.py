@@ -73,7 +73,9 @@ def world(users, make_report) -> PersonsWorld:  # noqa: F811 - the imported fixt
     recruiter = person_add(
         case=case_serang,
         actor=pimpasa,
-        data=PersonData(role=PersonRole.SUSPECTED_RECRUITER, gender="Masculine", birth_year=1985, name="Calo Contoh"),
+        data=PersonData(
+            role=PersonRole.SUSPECTED_RECRUITER, gender="Masculine", birth_year=1985, name="Calo Contoh"
+        ),
     )
     victim_tng = person_add(
         case=case_tangerang,
@@ -90,7 +92,12 @@ def world(users, make_report) -> PersonsWorld:  # noqa: F811 - the imported fixt
         case=case_serang,
         actor=pimpasa,
         person=victim,
-        answers={"deceived_job": "yes", "deceived_wages": "yes", "recruit_debt": "yes", "departure_72h": "no"},
+        answers={
+            "deceived_job": "yes",
+            "deceived_wages": "yes",
+            "recruit_debt": "yes",
+            "departure_72h": "no",
+        },
     )
     screening_record(case=case_tangerang, actor=tng, answers={"exit_irregular": "yes"})
     case_serang.refresh_from_db()

@@ -62,11 +62,16 @@ def test_rotate_then_remove_the_old_key(world) -> None:
         call_command("rotate_keys", "--batch", "2", stdout=out)
         assert "re-encrypted" in out.getvalue()
         event = AuditEvent.objects.filter(action="keys.rotate").latest("id")
-        assert event.metadata["rotated"]["persons.person.name_sealed"] == Person.objects.exclude(name_sealed="").count()
+        assert (
+            event.metadata["rotated"]["persons.person.name_sealed"]
+            == Person.objects.exclude(name_sealed="").count()
+        )
         assert sum(event.metadata["rotated"].values()) == sum(1 for v in before.values() if v)
         # Idempotent: a second run finds everything under the first key.
         again = rotate_keys()
-        assert again.total_rotated == 0 and sum(again.current.values()) == sum(1 for v in before.values() if v)
+        assert again.total_rotated == 0 and sum(again.current.values()) == sum(
+            1 for v in before.values() if v
+        )
 
     with override_settings(SIGAP_FIELD_KEYS=[new]):
         assert _plain() == before

@@ -94,7 +94,9 @@ def test_screening_raises_the_case_risk_and_its_clock(users, make_report) -> Non
     assert screening.risk == "critical" and case.risk == "critical"
     assert case.due_at == later + timedelta(hours=24)
     # A later, milder screening: the case follows the latest screening but never below its signals.
-    screening_record(case=case, actor=pimpasa, answers={"deceived_wages": "yes"}, now=later + timedelta(hours=1))
+    screening_record(
+        case=case, actor=pimpasa, answers={"deceived_wages": "yes"}, now=later + timedelta(hours=1)
+    )
     case.refresh_from_db()
     assert case.risk == "medium"
     screening_record(case=case, actor=pimpasa, answers={}, now=later + timedelta(hours=2))

@@ -19,7 +19,7 @@ from tests.persons.conftest import PHONE, PHONE_E164, VICTIM_NAME
 
 def test_identifiers_are_stored_only_sealed(world) -> None:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT * FROM {Person._meta.db_table}")  # noqa: S608
+        cursor.execute(f"SELECT * FROM {Person._meta.db_table}")
         dump = json.dumps(cursor.fetchall(), default=str)
     for plain in (VICTIM_NAME, "3604134507090001", PHONE_E164, "81234567890", "Kp. Contoh", "2009-07-05"):
         assert plain not in dump
@@ -47,7 +47,9 @@ def test_reading_identifiers_is_audited_with_a_purpose(world) -> None:
     assert event.region_id == world.case_serang.region_id
 
 
-@pytest.mark.parametrize("username", ["analis.banten", "pusat", "supervisor.tangerang", "kader.lontar", "mitra.polres"])
+@pytest.mark.parametrize(
+    "username", ["analis.banten", "pusat", "supervisor.tangerang", "kader.lontar", "mitra.polres"]
+)
 def test_who_may_not_see_identifiers(world, username: str) -> None:
     with pytest.raises(PermissionDenied):
         person_identifiers(person=world.victim, actor=world.users[username], purpose="ingin tahu")
@@ -55,7 +57,10 @@ def test_who_may_not_see_identifiers(world, username: str) -> None:
 
 def test_who_sees_which_persons(world) -> None:
     users = world.users
-    assert set(case_persons(user=users["analis.banten"], case=world.case_serang)) == {world.victim, world.recruiter}
+    assert set(case_persons(user=users["analis.banten"], case=world.case_serang)) == {
+        world.victim,
+        world.recruiter,
+    }
     assert not case_persons(user=users["supervisor.tangerang"], case=world.case_serang).exists()
     assert not case_persons(user=users["kader.lontar"], case=world.case_serang).exists()
     assert not case_persons(user=users["mitra.polres"], case=world.case_serang).exists()
@@ -76,7 +81,9 @@ def test_phone_lookup_stays_in_reach_and_audits_counts_only(world) -> None:
 def test_update_keeps_identifiers_unless_given(world) -> None:
     pimpasa = world.users["pimpasa.tirtayasa"]
     person = person_update(
-        person=world.victim, actor=pimpasa, data=PersonData(role="potential_victim", gender="Feminine", age=18)
+        person=world.victim,
+        actor=pimpasa,
+        data=PersonData(role="potential_victim", gender="Feminine", age=18),
     )
     assert person.unsealed()["name"] == VICTIM_NAME and person.age == 18
     person = person_update(person=person, actor=pimpasa, data=PersonData(role="potential_victim", phone=""))

@@ -31,9 +31,11 @@ def test_the_tab_shows_least_data(world) -> None:
 
 
 def test_readers_see_the_tab_without_actions(world) -> None:
-    body = _client(world.users["analis.banten"]).get(
-        reverse("persons:case", kwargs={"pk": world.case_serang.pk})
-    ).content.decode()
+    body = (
+        _client(world.users["analis.banten"])
+        .get(reverse("persons:case", kwargs={"pk": world.case_serang.pk}))
+        .content.decode()
+    )
     assert reverse("persons:identifiers", kwargs={"pk": world.victim.pk}) not in body
     assert reverse("persons:add", kwargs={"pk": world.case_serang.pk}) not in body
 
@@ -64,7 +66,9 @@ def test_edit_keeps_identifiers_left_empty(world) -> None:
     client = _client(world.users["pimpasa.tirtayasa"])
     url = reverse("persons:edit", kwargs={"pk": world.victim.pk})
     assert VICTIM_NAME not in client.get(url).content.decode()
-    response = client.post(url, {"role": "potential_victim", "gender": "Feminine", "age": "17", "citizenship": "ID"})
+    response = client.post(
+        url, {"role": "potential_victim", "gender": "Feminine", "age": "17", "citizenship": "ID"}
+    )
     assert response.status_code == 302
     world.victim.refresh_from_db()
     assert world.victim.unsealed()["name"] == VICTIM_NAME
