@@ -153,7 +153,10 @@ def referral_fields(
 
 
 def triage_referral_source(case: Case, user: Any) -> Iterable[Fields]:
-    """The standing "refer directly" decisions of the case (their partner and date)."""
+    """The standing "refer directly" decisions of the case (their partner and date). Once
+    ``sigap.referrals`` is installed its Referral rows (made by "refer directly" too) take over."""
+    if apps.is_installed("sigap.referrals"):
+        return
     decisions = restrict(
         TriageDecision.objects.filter(
             case=case, kind=TriageKind.REFER_DIRECTLY, reversed_at__isnull=True, partner__isnull=False

@@ -14,6 +14,7 @@ from sigap.persons.models import (
     Gender,
     PerpetratorRole,
     PersonRole,
+    ReadPurpose,
     RecruitmentApp,
     RecruitmentMethod,
     RelationshipToTrafficker,
@@ -158,8 +159,9 @@ class PhoneLookupForm(forms.Form):
 
 
 class PurposeForm(forms.Form):
-    purpose = forms.CharField(
+    purpose = forms.ChoiceField(
         label=_("Why do you need the identifiers?"),
-        max_length=200,
+        choices=ReadPurpose.choices,
+        widget=forms.RadioSelect,
         help_text=_("Recorded in the audit trail with your name."),
     )

@@ -133,6 +133,17 @@ DEFAULT_PERPETRATOR_ROLE: dict[str, str] = {
     PersonRole.SUSPECTED_SMUGGLER: PerpetratorRole.SMUGGLER,
 }
 
+
+class ReadPurpose(models.TextChoices):
+    """Why an officer opens a person's identifiers: a code, so the audit trail holds no free text."""
+
+    CONTACT = "contact", _("To contact the person or the family")
+    VERIFY = "verify", _("To verify the report or the person's identity")
+    REFER = "refer", _("To refer the case to a partner agency")
+    IMMIGRATION = "immigration", _("For an immigration action (passport, departure check)")
+    LAW_ENFORCEMENT = "law_enforcement", _("At the request of the police or prosecutor")
+
+
 #: The identifiers, each stored only sealed: attribute → (sealed column, label).
 IDENTIFIERS: dict[str, str] = {
     "name": "name_sealed",

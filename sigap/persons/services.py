@@ -33,6 +33,7 @@ from sigap.persons.models import (
     PerpetratorRole,
     Person,
     PersonRole,
+    ReadPurpose,
     RecruitmentApp,
     RecruitmentMethod,
     RelationshipToTrafficker,
@@ -177,11 +178,11 @@ def may_see_identifiers(user: Any, person: Person) -> bool:
 
 
 def person_identifiers(*, person: Person, actor: Any, purpose: str) -> dict[str, str]:
-    """The person's identifiers in plain text, for ``actor`` who works the case; the read is audited."""
+    """The person's identifiers in plain text, for ``actor`` who works the case; the read is audited
+    with its ``purpose`` (a ``ReadPurpose`` code: no free text reaches the audit trail)."""
     if not may_see_identifiers(actor, person):
         raise PermissionDenied
-    purpose = (purpose or "").strip()[:200]
-    if not purpose:
+    if purpose not in ReadPurpose.values:
         raise ApplicationError(_("Say why you need to see the identifiers: it is recorded."))
     audit_read(actor=actor, obj=person, fields=sorted(IDENTIFIERS), purpose=purpose)
     return person.unsealed()

@@ -79,7 +79,7 @@ def test_show_identifiers_asks_why_and_audits(world) -> None:
     url = reverse("persons:identifiers", kwargs={"pk": world.victim.pk})
     first = client.get(url).content.decode()
     assert VICTIM_NAME not in first and 'name="purpose"' in first
-    shown = client.post(url, {"purpose": "menghubungi korban"}).content.decode()
+    shown = client.post(url, {"purpose": "refer"}).content.decode()
     assert VICTIM_NAME in shown
     assert AuditEvent.objects.filter(action="read.sensitive", object_id=str(world.victim.pk)).count() == 1
 
