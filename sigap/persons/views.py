@@ -163,7 +163,14 @@ def screening(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "persons/screening.html",
-        {"case": case, "tab": "persons", "form": form, "version": checklist.version},
+        {
+            "case": case,
+            "tab": "persons",
+            "form": form,
+            "version": checklist.version,
+            "latest": selectors.latest_screening(user=request.user, case=case),
+            "dimensions": rules.DIMENSIONS,
+        },
     )
 
 
