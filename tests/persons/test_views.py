@@ -106,3 +106,23 @@ def test_phone_lookup_page(world) -> None:
     assert world.case_serang.number in body and world.case_tangerang.number not in body
     invalid = client.get(reverse("persons:phone"), {"phone": "xyz"}).content.decode()
     assert world.case_serang.number not in invalid
+
+
+def test_posts_outside_reach_change_nothing(world) -> None:
+    posts = [
+        (reverse("persons:add", kwargs={"pk": world.case_serang.pk}), {"role": "witness"}),
+        (reverse("persons:edit", kwargs={"pk": world.victim.pk}), {"role": "other"}),
+        (reverse("persons:identifiers", kwargs={"pk": world.victim.pk}), {"purpose": "verify"}),
+        (reverse("persons:screening", kwargs={"pk": world.case_serang.pk}), {"q_dest_violence": "yes"}),
+    ]
+    before = (Person.objects.count(), Screening.objects.count(), AuditEvent.objects.count())
+    refusals = (("supervisor.tangerang", {404}), ("analis.banten", {403}), ("mitra.polres", {403}))
+    for username, statuses in refusals:
+        client = _client(world.users[username])
+        for url, data in posts:
+            response = client.post(url, data)
+            assert response.status_code in statuses, (username, url, response.status_code)
+            assert VICTIM_NAME not in response.content.decode()
+    assert (Person.objects.count(), Screening.objects.count(), AuditEvent.objects.count()) == before
+    world.victim.refresh_from_db()
+    assert world.victim.role == "potential_victim"
