@@ -6,6 +6,7 @@ test. ``test_every_route_is_in_the_matrix`` fails when a URL is added without an
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from PIL import Image
 
 from sigap.accounts.models import User
 from sigap.accounts.roles import Role
@@ -20,6 +22,7 @@ from sigap.accounts.services import user_create
 from sigap.audit.models import AuditEvent
 from sigap.cases.models import Case, TriageKind
 from sigap.cases.services import triage_decide
+from sigap.intake.attachments import sanitise_upload
 from sigap.intake.models import Channel, IdentityTier, Report
 from sigap.intake.services import report_submit
 from sigap.organisations.models import Organisation, OrgKind
@@ -174,8 +177,14 @@ ROUTES: list[Route] = [
     Route("api:account", ORG_DETAIL, obj="account", kwargs=_pk("account_id"), api=True),
     Route("api:audit_events", AUDIT_VIEW, obj="audit", is_list=True, api=True, query={"limit": "1000"}),
     Route("api:audit_event", AUDIT_DETAIL, obj="audit", kwargs=_pk("event_id"), api=True),
-    Route("cases:inbox", CASE_VIEW, obj="report", is_list=True),
+    Route("cases:inbox", CASE_VIEW, obj="report", is_list=True, query={"status": "all"}),
     Route("cases:signal", CASE_DETAIL, obj="report", kwargs=_pk("pk")),
+    Route(
+        "cases:attachment",
+        CASE_DETAIL,
+        obj="report",
+        kwargs=lambda report: {"pk": report.pk, "attachment_pk": report.attachments.get().pk},
+    ),
     Route("cases:list", CASE_VIEW, obj="case", is_list=True),
     Route("cases:detail", CASE_DETAIL, obj="case", kwargs=_pk("pk")),
     Route("persons:case", CASE_DETAIL, obj="case", kwargs=_pk("pk")),
@@ -216,6 +225,12 @@ def test_every_route_is_in_the_matrix() -> None:
     assert listed - found == set(), f"the matrix lists routes that no longer exist: {sorted(listed - found)}"
 
 
+def _png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
 @pytest.fixture
 def world(demo_world) -> World:
     regions_import_text(
@@ -247,6 +262,7 @@ def world(demo_world) -> World:
             identity_tier=IdentityTier.ANONIM,
             consent=True,
             desa_code=code,
+            files=[sanitise_upload(name="bukti.png", data=_png())],
         ).report
         for marker, code in (("Sutejo-dalam", "36.04.13.2007"), ("Sutejo-luar", "35.78.31.1004"))
     )

@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from sigap.cases.models import FINAL_KINDS, Case, CaseNote, CaseTask, CaseTransition, TriageDecision
+from sigap.accounts.models import User
+from sigap.accounts.roles import Role
+from sigap.audit.models import AuditEvent
+from sigap.cases.models import (
+    FINAL_KINDS,
+    OPEN_STATES,
+    Case,
+    CaseNote,
+    CaseTask,
+    CaseTransition,
+    TriageDecision,
+)
 from sigap.core.access import restrict
-from sigap.intake.models import Report
+from sigap.core.territory import ancestor_codes, within_q
+from sigap.intake.models import RISK_RANK, TRIAGE_OPEN, UNREAD_RANK, Report, ReportEntity
+from sigap.regions.models import Level, Region
 
 
 def case_list(
@@ -68,16 +84,151 @@ def triage_standing(*, user: Any, report: Report) -> TriageDecision | None:
     return decisions.filter(reversed_at__isnull=True, kind__in=sorted(FINAL_KINDS)).first()
 
 
-def signal_inbox(*, user: Any) -> QuerySet[Report]:
-    """The signals ``user`` may see, the most urgent first."""
-    return restrict(Report.objects.all(), user, "view").select_related("desa").order_by("-created_at", "-pk")
+STATUS_OPEN = "open"  # the inbox's default: signals still waiting for a decision
+STATUS_ALL = "all"
+#: How many modus codes a reading carries at most (SQLite has no JSON containment).
+_MODUS_DEPTH = 5
+
+
+@dataclass(frozen=True)
+class InboxFilters:
+    """What the officer narrowed the inbox to; every field is optional ("" = any)."""
+
+    q: str = ""
+    wilayah: str = ""  # a region code of any level: a desa, a kecamatan, a kabupaten …
+    modus: str = ""
+    risk: str = ""
+    channel: str = ""
+    status: str = STATUS_OPEN
+
+
+def _search(qs: QuerySet[Report], q: str) -> QuerySet[Report]:
+    """Full text on PostgreSQL (the GIN index of migration intake 0005); every word, LIKE, elsewhere."""
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchVector
+
+        vector = SearchVector("text", config="simple")
+        return qs.annotate(_fts=vector).filter(_fts=SearchQuery(q, config="simple", search_type="websearch"))
+    for word in q.split()[:8]:
+        qs = qs.filter(text__icontains=word.strip('"'))
+    return qs
+
+
+def _modus(qs: QuerySet[Report], code: str) -> QuerySet[Report]:
+    if connection.vendor == "postgresql":
+        return qs.filter(modus__contains=[code])
+    any_position = Q()
+    for position in range(_MODUS_DEPTH):
+        any_position |= Q(**{f"modus__{position}": code})
+    return qs.filter(any_position)
+
+
+def signal_inbox(*, user: Any, filters: InboxFilters | None = None) -> QuerySet[Report]:
+    """The signals ``user`` may see, the most urgent first (risk, then the newest), filtered."""
+    f = filters or InboxFilters()
+    qs = restrict(Report.objects.all(), user, "view")
+    if f.status == STATUS_OPEN:
+        qs = qs.filter(status__in=TRIAGE_OPEN)
+    elif f.status and f.status != STATUS_ALL:
+        qs = qs.filter(status=f.status)
+    if f.wilayah:
+        qs = qs.filter(within_q("desa", [f.wilayah]))
+    if f.risk:
+        qs = qs.filter(risk_rank=RISK_RANK.get(f.risk, UNREAD_RANK))
+    if f.channel:
+        qs = qs.filter(channel=f.channel)
+    if f.modus:
+        qs = _modus(qs, f.modus)
+    if f.q:
+        qs = _search(qs, f.q)
+    return qs.select_related("desa__parent").order_by("risk_rank", "-created_at", "-pk")
 
 
 def signal_get(*, user: Any, pk: int) -> Report | None:
     """One signal, or None when it does not exist *or* lies outside the user's reach (the same answer)."""
-    return signal_inbox(user=user).filter(pk=pk).first()
+    qs = restrict(Report.objects.filter(pk=pk), user, "view")
+    return qs.select_related("desa__parent", "near_duplicate_of", "submitted_by").first()
+
+
+def inbox_regions(*, user: Any, limit: int = 400) -> list[Region]:
+    """The places the inbox can be narrowed to: the kecamatan and desa of the user's territory
+    (a national user: provinces and kabupaten/kota), in code order; one query."""
+    codes = user.scope_codes() if not getattr(user, "is_national", False) else []
+    if codes:
+        # A province-wide analyst picks kabupaten and kecamatan; the others, kecamatan and desa.
+        broad = any("." not in code for code in codes)
+        levels = (Level.REGENCY, Level.DISTRICT) if broad else (Level.DISTRICT, Level.VILLAGE)
+        qs = Region.objects.filter(within_q("code", codes), level__in=levels)
+    else:
+        qs = Region.objects.filter(level__in=(Level.PROVINCE, Level.REGENCY))
+    return list(qs.filter(retired_in="").only("code", "name", "level").order_by("code")[:limit])
+
+
+def signals_related(*, user: Any, report: Report, limit: int = 20) -> list[tuple[Report, list[str]]]:
+    """Other signals the user may see that name the same phone, account or organisation, newest
+    first, each with the kinds it shares ("the same recruiter in another village")."""
+    keys = list(ReportEntity.objects.filter(report=report).values_list("kind", "digest"))
+    if not keys:
+        return []
+    shared = ReportEntity.objects.filter(digest__in={d for _k, d in keys}).exclude(report=report)
+    kinds_of: dict[int, set[str]] = {}
+    for report_id, kind in shared.values_list("report_id", "kind")[:1000]:
+        kinds_of.setdefault(report_id, set()).add(kind)
+    visible = restrict(Report.objects.filter(pk__in=list(kinds_of)), user, "view")
+    others = visible.select_related("desa").order_by("-created_at")[:limit]
+    return [(other, sorted(kinds_of[other.pk])) for other in others]
 
 
 def report_case(*, user: Any, report: Report) -> Case | None:
     """The case a report belongs to, if the user may see it."""
     return case_list(user=user).filter(signals__report=report).first()
+
+
+def case_owner_choices(*, region_code: str | None, current: Any = None) -> list[User]:
+    """Who may own a case in ``region_code``: active PIMPASA and supervisors whose territory holds
+    it (one query); a case with no village keeps its current owner only."""
+    if not region_code:
+        return [current] if current is not None else []
+    codes = [*ancestor_codes(region_code), region_code]
+    qs = User.objects.filter(
+        is_active=True, role__in=(Role.PIMPASA, Role.SUPERVISOR), scope_regions__code__in=codes
+    ).distinct()
+    return list(qs.order_by("role", "username"))
+
+
+def open_cases_for_merge(*, user: Any, limit: int = 50) -> QuerySet[Case]:
+    """The open cases a signal can be merged into: those the user may change, newest first."""
+    qs = restrict(Case.objects.filter(state__in=sorted(OPEN_STATES)), user, "change")
+    return qs.select_related("region").order_by("-opened_at")[:limit]
+
+
+def may_change(*, user: Any, obj: Report | Case) -> bool:
+    """Whether ``user`` may act on this signal or case (decide, move, write to it)."""
+    return restrict(type(obj)._default_manager.filter(pk=obj.pk), user, "change").exists()
+
+
+def may_reverse(*, user: Any) -> bool:
+    """Reversing a decision and reopening a case are for supervisors (and administrators)."""
+    return getattr(user, "role", None) in (Role.SUPERVISOR, Role.ADMIN)
+
+
+def case_audit(*, user: Any, case: Case, limit: int = 200) -> list[AuditEvent]:
+    """The audit events of the case, its decisions and its signals that ``user`` may read (the
+    supervisor's view of "who did what, when and why"), oldest first."""
+    decisions = [str(pk) for pk in TriageDecision.objects.filter(case=case).values_list("pk", flat=True)]
+    reports = [str(pk) for pk in case.signals.values_list("report_id", flat=True)]
+    about = (
+        Q(object_type="cases.case", object_id=str(case.pk))
+        | Q(object_type="cases.triagedecision", object_id__in=decisions)
+        | Q(object_type="intake.report", object_id__in=reports)
+    )
+    for source in CASE_AUDIT_SOURCES:
+        for object_type, ids in source(case):
+            about |= Q(object_type=object_type, object_id__in=[str(i) for i in ids])
+    qs = restrict(AuditEvent.objects.filter(about), user, "view").order_by("id")
+    return list(qs[:limit])
+
+
+#: Other apps' objects whose events belong to a case's trail (referrals, persons …): functions of
+#: the case returning ``[(object_type, ids)]``, appended by those apps' ``AppConfig.ready``.
+CASE_AUDIT_SOURCES: list[Callable[[Case], list[tuple[str, list[int]]]]] = []

@@ -6,6 +6,7 @@ app_name = "cases"
 urlpatterns = [
     path("sinyal/", views.inbox, name="inbox"),
     path("sinyal/<int:pk>/", views.signal_detail, name="signal"),
+    path("sinyal/<int:pk>/lampiran/<int:attachment_pk>/", views.signal_attachment, name="attachment"),
     path("kasus/", views.case_index, name="list"),
     path("kasus/<int:pk>/", views.case_detail, name="detail"),
 ]

@@ -63,6 +63,13 @@ class ReportStatus(models.TextChoices):
     CLOSED = "selesai", _("Closed")
 
 
+#: The inbox orders signals by risk, then age: the rank is stored (and indexed) with the reading.
+RISK_RANK: dict[str, int] = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+UNREAD_RANK = 4  # no reading yet (the worker reads a report within seconds)
+#: Statuses of a signal that still waits for (or is in) triage: the inbox's default view.
+TRIAGE_OPEN = (ReportStatus.RECEIVED.value, ReportStatus.IN_REVIEW.value, ReportStatus.NEEDS_INFO.value)
+
+
 class ReportQuerySet(RestrictedQuerySet["Report"]):
     pass
 
@@ -121,6 +128,7 @@ class Report(models.Model):
     analysis = models.JSONField(default=dict, blank=True)
     engine_version = models.CharField(max_length=80, blank=True)
     analysed_at = models.DateTimeField(null=True, blank=True)
+    risk_rank = models.PositiveSmallIntegerField(default=UNREAD_RANK, editable=False)
     created_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -133,6 +141,12 @@ class Report(models.Model):
         indexes = [
             models.Index(fields=["desa", "-created_at"]),
             models.Index(fields=["risk", "-created_at"]),
+            # The inbox: open signals by risk, then the newest first.
+            models.Index(
+                fields=["risk_rank", "-created_at", "-id"],
+                condition=models.Q(status__in=TRIAGE_OPEN),
+                name="intake_report_inbox",
+            ),
             # The background reading's queue: only unread reports are in it, so it stays tiny.
             models.Index(
                 fields=["id"], condition=models.Q(analysed_at__isnull=True), name="intake_report_unread"
@@ -141,6 +155,10 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk}"
+
+    def audit_region_code(self) -> str | None:
+        """Events about a report belong to its desa: the officers of that territory may read them."""
+        return self.desa_id
 
     @property
     def has_identity(self) -> bool:
@@ -155,6 +173,33 @@ class Report(models.Model):
             q = Q(submitted_by=user)
             return q | within_q("desa", codes) if codes else q
         return NOTHING
+
+
+class EntityKind(models.TextChoices):
+    PHONE = "phone", _("phone number")
+    ACCOUNT = "account", _("social media account")
+    ORGANISATION = "organisation", _("organisation")
+
+
+class ReportEntity(models.Model):
+    """A keyed digest of one phone, account or organisation named in a report (from its reading).
+
+    Signals that share one of them are linked on the officer's screen ("the same recruiter in
+    another village") with one indexed lookup; the values themselves stay in the report's reading.
+    """
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="entity_keys")
+    kind = models.CharField(max_length=12, choices=EntityKind.choices)
+    digest = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["report", "kind", "digest"], name="intake_reportentity_once")
+        ]
+        indexes = [models.Index(fields=["digest"])]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}:{self.kind}"
 
 
 class Sender(models.TextChoices):

@@ -32,12 +32,16 @@ from sigap.core.crypto import digest, seal
 from sigap.core.exceptions import ApplicationError
 from sigap.detection import analyze
 from sigap.intake.attachments import CleanFile
+from sigap.intake.entities import entity_rows
 from sigap.intake.models import (
+    RISK_RANK,
+    UNREAD_RANK,
     Attachment,
     Channel,
     IdentityTier,
     PartnerToken,
     Report,
+    ReportEntity,
     ReportMessage,
     ReportStatus,
     Sender,
@@ -58,7 +62,16 @@ NEAR_DUPLICATE_BITS = 10  # simhash distance at or below which two reports are n
 NEAR_DUPLICATE_WINDOW = timedelta(days=14)
 NEAR_DUPLICATE_POOL = 500  # most recent reports compared
 ANALYSIS_BATCH = 64  # reports read per transaction by the background worker
-READING_FIELDS = ("relevant", "risk", "modus", "score", "analysis", "engine_version", "analysed_at")
+READING_FIELDS = (
+    "relevant",
+    "risk",
+    "risk_rank",
+    "modus",
+    "score",
+    "analysis",
+    "engine_version",
+    "analysed_at",
+)
 
 
 @dataclass(frozen=True)
@@ -459,6 +472,7 @@ def reports_analyse_pending(*, limit: int = ANALYSIS_BATCH, ids: Sequence[int] |
         record = analyze(report.text, id=report.pk, now=report.created_at).to_record()
         report.relevant = bool(record["relevant"])
         report.risk = record["risk"]
+        report.risk_rank = RISK_RANK.get(report.risk, UNREAD_RANK)
         report.modus = list(record["modus"])
         report.score = float(record["score"])
         report.analysis = record
@@ -467,6 +481,9 @@ def reports_analyse_pending(*, limit: int = ANALYSIS_BATCH, ids: Sequence[int] |
     for report_id, duplicate_of in _near_duplicates(reports).items():
         reports_by_id[report_id].near_duplicate_of_id = duplicate_of
     _write_readings(reports)
+    ReportEntity.objects.bulk_create(
+        entity_rows((report.pk, report.analysis) for report in reports), ignore_conflicts=True
+    )
     audit_record_many(_reading_entries(reports))
     return reports
 

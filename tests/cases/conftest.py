@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sigap.intake.models import Channel, IdentityTier, Report
-from sigap.intake.services import report_submit
+from sigap.intake.models import RISK_RANK, Channel, IdentityTier, Report
+from sigap.intake.services import report_submit, reports_analyse_pending
 from sigap.regions.services import regions_import_text
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -35,17 +35,45 @@ def users(demo_world) -> dict[str, Any]:
 def make_report(users) -> Callable[..., Report]:
     """A stored report with the engine's reading written onto it (the tests do not run the worker)."""
 
-    def make(desa: str | None = LONTAR, *, risk: str = "high", modus: list[str] | None = None) -> Report:
+    def make(
+        desa: str | None = LONTAR,
+        *,
+        risk: str = "high",
+        modus: list[str] | None = None,
+        text: str = TEXT,
+        channel: str = Channel.WEB,
+    ) -> Report:
         report = report_submit(
-            channel=Channel.WEB, text=TEXT, identity_tier=IdentityTier.ANONIM, consent=True, desa_code=desa
+            channel=channel, text=text, identity_tier=IdentityTier.ANONIM, consent=True, desa_code=desa
         ).report
         Report.objects.filter(pk=report.pk).update(
             relevant=True,
             risk=risk,
+            risk_rank=RISK_RANK[risk],
             modus=modus or ["online_scam"],
             score=81.5,
             engine_version="test-catalogue/test-model",
         )
+        report.refresh_from_db()
+        return report
+
+    return make
+
+
+@pytest.fixture
+def read_report(users) -> Callable[..., Report]:
+    """A stored report read by the real engine, as the worker reads it (entities keyed too)."""
+
+    def make(text: str, desa: str | None = LONTAR, **fields: Any) -> Report:
+        report = report_submit(
+            channel=Channel.WEB,
+            text=text,
+            identity_tier=fields.pop("identity_tier", IdentityTier.ANONIM),
+            consent=True,
+            desa_code=desa,
+            **fields,
+        ).report
+        reports_analyse_pending(ids=[report.pk])
         report.refresh_from_db()
         return report
 

@@ -20,6 +20,11 @@ class Command(BaseCommand):
         if not settings.DEBUG and not options["force"]:
             raise CommandError("Refusing to create demo accounts with a known password outside development.")
         logins = demo_load()
+        from sigap.cases.demo import demo_signals
+
+        added = demo_signals()
+        if added:
+            self.stdout.write(f"Demo signals: {added} reports read by the engine, some triaged into cases.")
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in with any of these (password below):"))
         for login in logins:
             self.stdout.write(f"  {login.username:<22} {login.role}  [{login.where}]")
