@@ -130,3 +130,26 @@ def test_the_referral_mapping_for_the_referrals_app() -> None:
     partner = SimpleNamespace(name="UPTD PPA Kabupaten Serang", htcds_type="LocalGovernmentOrganisation")
     fields = referral_fields(partner=partner, referred_at=None, details="state=accepted")  # type: ignore[arg-type]
     assert _check(fields, standard, "referral") >= 4
+
+
+def test_the_htcds_export_of_the_demo_data_validates(demo_world) -> None:
+    from sigap.cases.demo import demo_signals
+    from sigap.persons.demo import demo_persons
+
+    standard = _standard()
+    demo_signals()
+    assert demo_persons() == 5
+    assert demo_persons() == 0  # once
+    client = Client()
+    client.force_login(demo_world["pusat"])
+    document = json.loads(client.get(reverse("exports:htcds_json")).content)
+    assert len(document["cases"]) == 2
+    checked = 0
+    for case in document["cases"]:
+        checked += _check(case["fields"], standard, case["id"])
+        for key in ("persons", "events", "referrals"):
+            for item in case[key]:
+                checked += _check(item["fields"], standard, item["id"])
+    assert sum(len(case["persons"]) for case in document["cases"]) == 5
+    assert sum(len(case["events"]) for case in document["cases"]) == 3
+    assert checked > 30
