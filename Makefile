@@ -42,6 +42,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/detection.py
 	$(BIN)/python bench/intake_api.py
+	$(BIN)/python bench/inbox.py
 
 messages: $(STAMP)
 	cd sigap && ../$(BIN)/django-admin makemessages --settings=sigap.settings.test -l id -l en --no-obsolete --no-location

@@ -28,6 +28,8 @@ from sigap.intake.services import report_submit
 from sigap.organisations.models import Organisation, OrgKind
 from sigap.organisations.services import organisation_upsert
 from sigap.persons.services import PersonData, person_add
+from sigap.referrals.models import Referral
+from sigap.referrals.services import referral_create
 from sigap.regions.services import regions_import_text
 
 ROLES = [r.value for r in Role]
@@ -82,6 +84,8 @@ class World:
     report_out: Report
     case_in: Case
     case_out: Case
+    referral_in: Referral
+    referral_out: Referral
     region_in: str = "36.04.13.2007"
     region_out: str = "35.78.31.1004"
     person_in: Any = None
@@ -94,7 +98,7 @@ class Route:
     expect: dict[str, tuple[str, str]]
     anonymous: str = LOGIN
     method: str = "get"
-    obj: str = ""  # "org" | "account" | "audit" | "region" | "report" | "case": what the route shows
+    obj: str = ""  # "org" | "account" | "audit" | "region" | "report" | "case" | "referral": what it shows
     kwargs: Callable[[Any], dict[str, Any]] | None = None  # builds URL kwargs from the object
     query: dict[str, str] = field(default_factory=dict)
     is_list: bool = False
@@ -121,6 +125,11 @@ CASE_WORK = _scoped(
 )
 #: The export page and the files without a readable marker (XLSX): every case reader.
 EXPORT_PAGE = _scoped(national_out=OK, others_out=OK, denied=(Role.KADER, Role.MITRA))
+#: Referrals: officers through the case's territory, the national desk everywhere, a partner's liaison
+#: only the referrals to their own organisation (the in-scope one goes to Polres Serang, the
+#: out-of-scope one to a police office in Surabaya); village focal points never.
+REFERRAL_VIEW = _scoped(national_out=OK, others_out=HIDDEN, denied=(Role.KADER,))
+REFERRAL_DETAIL = _scoped(national_out=OK, others_out=DENY, denied=(Role.KADER,))
 
 ROUTES: list[Route] = [
     Route("core:home", _same(OK)),
@@ -201,6 +210,9 @@ ROUTES: list[Route] = [
     Route("exports:cases_xlsx", EXPORT_PAGE),
     Route("exports:htcds_json", CASE_VIEW, obj="case", is_list=True, marker=lambda c: f'"id": "{c.number}"'),
     Route("exports:htcds_csv", CASE_VIEW, obj="case", is_list=True, marker=lambda c: f",{c.number},"),
+    Route("referrals:case", CASE_DETAIL, obj="case", kwargs=_pk("pk")),
+    Route("referrals:inbox", REFERRAL_VIEW, obj="referral", is_list=True),
+    Route("referrals:detail", REFERRAL_DETAIL, obj="referral", kwargs=_pk("pk")),
 ]
 #: Routes that are not pages of their own (ninja's bare prefix answers 404 to everyone).
 NOT_PAGES = {"api:api-root"}
@@ -283,6 +295,18 @@ def world(demo_world) -> World:
         person_add(case=case, actor=actor, data=PersonData(role="potential_victim", phone="0812-3456-7890"))
         for case, actor in ((case_in, users["pimpasa.tirtayasa"]), (case_out, supervisor_out))
     )
+    polres_out = organisation_upsert(
+        name="Polrestabes Surabaya (Satgas TPPO)",
+        kind=OrgKind.POLRES,
+        seat_code="35.78",
+        jurisdiction_codes=["35.78"],
+    )
+    (referral_in,) = referral_create(
+        case=case_in, partners=[polres], asked="Mohon selidiki Sutejo-dalam", actor=users["pimpasa.tirtayasa"]
+    )
+    (referral_out,) = referral_create(
+        case=case_out, partners=[polres_out], asked="Mohon selidiki Sutejo-luar", actor=supervisor_out
+    )
     world = World(
         users,
         org_in,
@@ -295,6 +319,8 @@ def world(demo_world) -> World:
         report_out,
         case_in,
         case_out,
+        referral_in,
+        referral_out,
     )
     world.person_in, world.person_out = person_in, person_out
     return world
@@ -315,6 +341,8 @@ def _objects(world: World, route: Route, role: str) -> tuple[Any, Any]:
         return world.case_in, world.case_out
     if route.obj == "person":
         return world.person_in, world.person_out
+    if route.obj == "referral":
+        return world.referral_in, world.referral_out
     return None, None
 
 
@@ -334,6 +362,7 @@ def _marker(route: Route, obj: Any) -> str:
         "audit": "/audit/",
         "report": "/sinyal/",
         "case": "/kasus/",
+        "referral": "/rujukan/",
     }[route.obj]
     return f"{prefix}{obj.pk}/"
 
@@ -347,6 +376,7 @@ def _secret(route: Route, obj: Any) -> str:
         "report": lambda: obj.text,
         "case": lambda: obj.title,
         "person": lambda: obj.case.title,
+        "referral": lambda: obj.asked,
     }[route.obj]()
 
 

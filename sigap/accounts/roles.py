@@ -118,6 +118,18 @@ ACCESS: dict[str, dict[str, dict[str, Reach]]] = {
     # "change" reach (the officers who work the case). Exports read through these same entries.
     "persons.person": {"view": dict(_CASE_READERS), "change": dict(_CASE_WORKERS)},
     "persons.screening": {"view": dict(_CASE_READERS), "change": dict(_CASE_WORKERS)},
+    # Referrals (issue #5): officers follow their case; a partner's liaison sees and answers only the
+    # referrals to their own organisation ("respond"). Immigration actions are the case workers'.
+    "referrals.referral": {
+        "view": dict(_CASE_READERS) | {Role.MITRA: OWN},
+        "change": dict(_CASE_WORKERS),
+        "respond": {Role.MITRA: OWN},
+    },
+    "referrals.referralupdate": {"view": dict(_CASE_READERS) | {Role.MITRA: OWN}},
+    "referrals.immigrationaction": {
+        "view": dict(_CASE_READERS),
+        "change": dict(_CASE_WORKERS),
+    },
     "audit.auditevent": {
         "view": {
             Role.SUPERVISOR: TERRITORY,

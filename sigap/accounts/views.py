@@ -34,6 +34,11 @@ from sigap.accounts.services import (
     totp_enrolment_code_valid,
 )
 from sigap.core.pagination import paginate
+from sigap.core.preferences import (
+    NotificationPreferencesForm,
+    notification_preferences,
+    notification_preferences_set,
+)
 
 NEXT_KEY = "sigap_next"
 
@@ -139,12 +144,20 @@ def logout_view(request: HttpRequest) -> HttpResponseRedirect:
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
+    preferences = NotificationPreferencesForm(
+        request.POST if request.method == "POST" else None, initial=notification_preferences(user=user)
+    )
+    if request.method == "POST" and preferences.is_valid():
+        notification_preferences_set(user=user, enabled=preferences.cleaned_data)
+        messages.success(request, _("Your notification choices are saved."))
+        return redirect("accounts:profile")
     return render(
         request,
         "accounts/profile.html",
         {
             "account": user_get(user=user, pk=user.pk),
             "has_2fa": user_confirmed_totp(user=user) is not None,
+            "preferences": preferences,
         },
     )
 

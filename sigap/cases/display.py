@@ -8,9 +8,11 @@ indicators that cover it. Pieces are plain strings: the template escapes them.
 from __future__ import annotations
 
 import itertools
+import re
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
@@ -77,3 +79,85 @@ def pieces(text: str, found: Sequence[Finding]) -> list[Piece]:
         covering = tuple(f for f in found if f.start <= start and end <= f.end)
         out.append(Piece(text[start:end], covering))
     return out
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    """One inbox line, its labels already in the active language (a template lookup per field,
+    not a filter and a translation per field: the inbox renders fifty of these per request)."""
+
+    pk: int
+    url: str
+    risk: str
+    risk_label: str
+    excerpt: str
+    modus: str
+    place: str
+    received: datetime
+    received_label: str
+    status_label: str
+
+
+def inbox_rows(reports: Iterable[Any], *, excerpt: int = 110) -> list[InboxRow]:
+    from django.urls import reverse
+    from django.utils import formats, timezone
+
+    from sigap.cases.models import Risk
+    from sigap.core.taxonomy import Modus
+    from sigap.intake.models import ReportStatus
+
+    risks = {value: str(label) for value, label in Risk.choices}
+    modus = {value: str(label) for value, label in Modus.choices}
+    statuses = {value: str(label) for value, label in ReportStatus.choices}
+    url = reverse("cases:signal", args=[0]).replace("/0/", "/{}/")
+    rows = []
+    for report in reports:
+        text = report.text
+        desa = report.desa
+        place = desa.name if desa else "—"
+        if desa and desa.parent:
+            place = f"{place}, {desa.parent.name}"
+        local = timezone.localtime(report.created_at)
+        rows.append(
+            InboxRow(
+                pk=report.pk,
+                url=url.format(report.pk),
+                risk=report.risk or "unread",
+                risk_label=risks.get(report.risk, ""),
+                excerpt=text if len(text) <= excerpt else text[: excerpt - 1].rstrip() + "…",
+                modus="; ".join(modus.get(code, code) for code in report.modus or () if code != "none"),
+                place=place,
+                received=local,
+                received_label=formats.date_format(local, "j M Y H:i"),
+                status_label=statuses.get(report.status, report.status),
+            )
+        )
+    return rows
+
+
+def region_options(*, user: Any, selected: str) -> str:
+    """The ``<option>`` list of the inbox's place filter (hundreds for a Kanim), escaped once per
+    territory and cached with the place list; the chosen code is marked per request."""
+    from django.core.cache import cache
+    from django.utils.html import format_html_join
+    from django.utils.safestring import mark_safe
+
+    from sigap.cases.selectors import PLACES_TTL, inbox_regions, places_key
+
+    key = "html:" + places_key(user)
+    options = cache.get(key)
+    if options is None:
+        options = str(
+            format_html_join(
+                "",
+                '<option value="{}">{}{} ({})</option>',
+                ((r.code, "— " if r.level == 4 else "", r.name, r.code) for r in inbox_regions(user=user)),
+            )
+        )
+        cache.set(key, options, PLACES_TTL)
+    if selected and REGION_CODE.match(selected):
+        options = options.replace(f'value="{selected}"', f'value="{selected}" selected', 1)
+    return mark_safe(options)  # noqa: S308 - built by format_html_join; the code is digits and dots
+
+
+REGION_CODE = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -24,6 +25,7 @@ from sigap.cases.models import (
     TriageDecision,
 )
 from sigap.core.access import restrict
+from sigap.core.crypto import digest
 from sigap.core.territory import ancestor_codes, within_q
 from sigap.intake.models import RISK_RANK, TRIAGE_OPEN, UNREAD_RANK, Report, ReportEntity
 from sigap.regions.models import Level, Region
@@ -90,6 +92,23 @@ STATUS_ALL = "all"
 _MODUS_DEPTH = 5
 
 
+#: What an inbox row shows: the reading itself (``analysis``, kilobytes of JSON) stays in the table.
+INBOX_FIELDS = (
+    "id",
+    "risk",
+    "risk_rank",
+    "modus",
+    "text",
+    "status",
+    "channel",
+    "created_at",
+    "desa__code",
+    "desa__name",
+    "desa__parent__code",
+    "desa__parent__name",
+)
+
+
 @dataclass(frozen=True)
 class InboxFilters:
     """What the officer narrowed the inbox to; every field is optional ("" = any)."""
@@ -141,7 +160,7 @@ def signal_inbox(*, user: Any, filters: InboxFilters | None = None) -> QuerySet[
         qs = _modus(qs, f.modus)
     if f.q:
         qs = _search(qs, f.q)
-    return qs.select_related("desa__parent").order_by("risk_rank", "-created_at", "-pk")
+    return qs.select_related("desa__parent").only(*INBOX_FIELDS).order_by("risk_rank", "-created_at", "-pk")
 
 
 def signal_get(*, user: Any, pk: int) -> Report | None:
@@ -150,18 +169,41 @@ def signal_get(*, user: Any, pk: int) -> Report | None:
     return qs.select_related("desa__parent", "near_duplicate_of", "submitted_by").first()
 
 
-def inbox_regions(*, user: Any, limit: int = 400) -> list[Region]:
+@dataclass(frozen=True)
+class PlaceChoice:
+    code: str
+    name: str
+    level: int
+
+
+def inbox_regions(*, user: Any, limit: int = 400) -> list[PlaceChoice]:
     """The places the inbox can be narrowed to: the kecamatan and desa of the user's territory
-    (a national user: provinces and kabupaten/kota), in code order; one query."""
+    (a province-wide analyst: kabupaten and kecamatan; a national user: provinces and kabupaten),
+    in code order. The list changes only with the code list, so it is cached per territory."""
     codes = user.scope_codes() if not getattr(user, "is_national", False) else []
+    key = places_key(user)
+    cached = cache.get(key)
+    if cached is not None:
+        return [PlaceChoice(*item) for item in cached]
     if codes:
-        # A province-wide analyst picks kabupaten and kecamatan; the others, kecamatan and desa.
         broad = any("." not in code for code in codes)
         levels = (Level.REGENCY, Level.DISTRICT) if broad else (Level.DISTRICT, Level.VILLAGE)
         qs = Region.objects.filter(within_q("code", codes), level__in=levels)
     else:
         qs = Region.objects.filter(level__in=(Level.PROVINCE, Level.REGENCY))
-    return list(qs.filter(retired_in="").only("code", "name", "level").order_by("code")[:limit])
+    rows = list(qs.filter(retired_in="").order_by("code").values_list("code", "name", "level")[:limit])
+    cache.set(key, rows, PLACES_TTL)
+    return [PlaceChoice(*item) for item in rows]
+
+
+def places_key(user: Any) -> str:
+    """The cache key of a territory's place list (national users share one)."""
+    codes = user.scope_codes() if not getattr(user, "is_national", False) else []
+    return "inbox-places:" + digest("inbox-places", *codes)
+
+
+#: How long the place list of a territory is kept (a new code list arrives once a year or so).
+PLACES_TTL = 3600
 
 
 def signals_related(*, user: Any, report: Report, limit: int = 20) -> list[tuple[Report, list[str]]]:

@@ -47,7 +47,8 @@ from sigap.cases.models import (
 from sigap.core.access import Reach, reach_of, restrict
 from sigap.core.crypto import seal
 from sigap.core.exceptions import ApplicationError
-from sigap.core.notify import notify_users
+from sigap.core.models import NotificationEvent
+from sigap.core.notify import notify_localised, notify_users
 from sigap.core.territory import ancestor_codes
 from sigap.intake.models import Report, ReportStatus
 from sigap.intake.services import officer_message
@@ -282,7 +283,23 @@ def case_assign(*, case: Case, owner: User, actor: Any, reason: str) -> Case:
         case=case, from_state=case.state, to_state=case.state, actor=actor, at=timezone.now(), reason=reason
     )
     audit_record(actor=actor, action="case.assign", obj=case, metadata={"from": before, "to": owner.pk})
+    transaction.on_commit(
+        lambda: notify_localised(
+            [owner], message=lambda: _assignment_message(case), event=NotificationEvent.ASSIGNMENT
+        )
+    )
     return case
+
+
+def _assignment_message(case: Case) -> tuple[str, str]:
+    place = case.region.name if case.region else gettext("unknown village")
+    subject = gettext("SIGAP: case %(number)s is assigned to you") % {"number": case.number}
+    body = gettext("Case %(number)s (%(place)s, risk %(risk)s) is now yours to follow up in SIGAP.") % {
+        "number": case.number,
+        "place": place,
+        "risk": case.get_risk_display() or "-",
+    }
+    return subject, body
 
 
 @transaction.atomic
@@ -374,9 +391,9 @@ def triage_decide(
 
     ``open_case`` opens a case (``title``, ``owner``: default the actor); ``merge_into_case`` links the
     report to ``case``; ``ask_reporter`` puts ``question`` on the reporter's status page;
-    ``refer_directly`` opens a case already referred to ``partner`` (the referral record itself comes
-    with part 2); the three ``close_*`` close the report (``duplicate_of``: default the near-duplicate
-    the intake found).
+    ``refer_directly`` opens a case already referred to ``partner`` and creates the referral (asking
+    ``reason``, default deadline; ``sigap.referrals``); the three ``close_*`` close the report
+    (``duplicate_of``: default the near-duplicate the intake found).
     """
     now = _now(now)
     if kind not in TriageKind.values:
@@ -415,6 +432,9 @@ def triage_decide(
         decision.case = _open_case(report=report, actor=actor, title=title, owner=owner, now=now)
         _link(case=decision.case, report=report, actor=actor, now=now)
         case_transition(case=decision.case, to=CaseState.DIRUJUK, actor=actor, reason=reason, now=now)
+        from sigap.referrals.services import referral_create  # (referrals imports this module)
+
+        referral_create(case=decision.case, partners=[partner], asked=reason, actor=actor, now=now)
         decision.case.refresh_from_db()
     elif kind == TriageKind.MERGE_INTO_CASE:
         if case is None:
@@ -581,5 +601,5 @@ def cases_escalate_overdue(*, now: datetime, limit: int = ESCALATION_BATCH) -> l
         for language, users in by_language.items():
             with translation.override(language):
                 subject, body = _escalation_message(case)
-            notify_users(users, subject=subject, body=body)
+            notify_users(users, subject=subject, body=body, event=NotificationEvent.SLA_BREACH)
     return cases

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 
 from sigap.audit.services import audit_read
 from sigap.cases import selectors, services
-from sigap.cases.display import findings, pieces
+from sigap.cases.display import findings, inbox_rows, pieces, region_options
 from sigap.cases.forms import (
     AssignForm,
     InboxFilterForm,
@@ -56,7 +56,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
-        "regions": selectors.inbox_regions(user=request.user),
+        "rows": inbox_rows(page),
+        "region_options": region_options(user=request.user, selected=form.filters().wilayah),
     }
     template = "cases/_inbox_rows.html" if request.headers.get("HX-Request") else "cases/inbox.html"
     return render(request, template, context)

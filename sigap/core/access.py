@@ -10,11 +10,13 @@ are ``rules`` predicates built on the same reach table (see ``sigap.accounts.rul
 from __future__ import annotations
 
 import enum
-from typing import Any, TypeVar
+from collections.abc import Iterator
+from typing import Any, TypeVar, cast
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
 from django.db.models import Q
+from django.db.models.constants import LOOKUP_SEP
 
 
 class Reach(enum.Enum):
@@ -69,8 +71,35 @@ def restrict(
     if reach is Reach.ALL:
         return queryset
     q = _reach_q(user, queryset.model, reach)
+    if not _crosses_many(queryset.model, q):
+        return queryset.filter(q)  # the planner walks the list's own index, filtering as it goes
     # A filter across a many-to-many relation can repeat rows; de-duplicate through the key.
     return queryset.filter(pk__in=queryset.model._default_manager.filter(q).values("pk"))
+
+
+def _lookups(q: Q) -> Iterator[str]:
+    for child in q.children:
+        if isinstance(child, Q):
+            yield from _lookups(child)
+        else:
+            yield cast(tuple[str, Any], child)[0]
+
+
+def _crosses_many(model: type[models.Model], q: Q) -> bool:
+    """Whether a lookup of ``q`` follows a to-many relation (and could repeat a row)."""
+    for lookup in _lookups(q):
+        current: Any = model
+        for part in lookup.split(LOOKUP_SEP):
+            try:
+                field = current._meta.get_field(part)
+            except (FieldDoesNotExist, AttributeError):
+                break  # a transform or lookup ("gt", "in"): the path ends here
+            if field.many_to_many or field.one_to_many:
+                return True
+            if not field.is_relation:
+                break
+            current = field.related_model
+    return False
 
 
 class RestrictedQuerySet(models.QuerySet[_M]):

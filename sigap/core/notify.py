@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
 log = logging.getLogger(__name__)
@@ -49,19 +50,48 @@ def message_sender() -> MessageSender:
     return sender
 
 
-def notify_users(users: Iterable[Any], *, subject: str, body: str) -> int:
-    """Email and message each user who has an address or a phone; returns how many were reached."""
+def disabled_channels(users: Iterable[Any], event: str) -> set[tuple[int, str]]:
+    """(user id, channel) pairs a user turned off for ``event``; everything else is on."""
+    from sigap.core.models import NotificationPreference
+
+    ids = [user.pk for user in users]
+    rows = NotificationPreference.objects.filter(user_id__in=ids, event=event, enabled=False)
+    return set(rows.values_list("user_id", "channel"))
+
+
+def notify_users(users: Iterable[Any], *, subject: str, body: str, event: str | None = None) -> int:
+    """Email and message each user who has an address or a phone; returns how many were reached.
+
+    With ``event`` (a ``core.models.NotificationEvent``), each user's preferences decide which
+    channels carry it (no preference stored: every channel)."""
+    users = list(users)
+    off = disabled_channels(users, event) if event else set()
     reached = 0
     for user in users:
         sent = False
-        if user.email:
+        if user.email and (user.pk, "email") not in off:
             send_mail(subject, body, None, [user.email], fail_silently=True)
             sent = True
-        if user.phone:
+        if user.phone and (user.pk, "message") not in off:
             try:
                 message_sender().send(user.phone, f"{subject}\n{body}")
                 sent = True
             except Exception:  # a gateway outage must not lose the email or stop the others
                 log.exception("message sender failed")
         reached += sent
+    return reached
+
+
+def notify_localised(
+    users: Iterable[Any], *, message: Callable[[], tuple[str, str]], event: str | None = None
+) -> int:
+    """Like :func:`notify_users`, with ``message()`` (subject, body) written in each user's language."""
+    by_language: dict[str, list[Any]] = defaultdict(list)
+    for user in users:
+        by_language[getattr(user, "preferred_language", "") or "id"].append(user)
+    reached = 0
+    for language, group in by_language.items():
+        with translation.override(language):
+            subject, body = message()
+        reached += notify_users(group, subject=subject, body=body, event=event)
     return reached

@@ -141,12 +141,8 @@ class Report(models.Model):
         indexes = [
             models.Index(fields=["desa", "-created_at"]),
             models.Index(fields=["risk", "-created_at"]),
-            # The inbox: open signals by risk, then the newest first.
-            models.Index(
-                fields=["risk_rank", "-created_at", "-id"],
-                condition=models.Q(status__in=TRIAGE_OPEN),
-                name="intake_report_inbox",
-            ),
+            # The inbox: by risk, then the newest first (the status filter is checked while walking it).
+            models.Index(fields=["risk_rank", "-created_at", "-id"], name="intake_report_inbox"),
             # The background reading's queue: only unread reports are in it, so it stays tiny.
             models.Index(
                 fields=["id"], condition=models.Q(analysed_at__isnull=True), name="intake_report_unread"

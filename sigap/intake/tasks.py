@@ -6,13 +6,13 @@ deployment without a worker) each submission calls it for its own report once it
 
 from __future__ import annotations
 
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from sigap.accounts.models import User
 from sigap.cases.models import Case
 from sigap.cases.services import case_refresh_risk
-from sigap.core.notify import notify_users
+from sigap.core.models import NotificationEvent
+from sigap.core.notify import notify_localised
 from sigap.intake.models import Report
 from sigap.intake.selectors import alert_recipients
 from sigap.intake.services import ANALYSIS_BATCH, reports_analyse_pending
@@ -38,11 +38,18 @@ def analyse_pending(*, limit: int = ANALYSIS_BATCH, ids: list[int] | None = None
 
 def alert_critical(report: Report, *, recipients: list[User] | None = None) -> None:
     """Tell the PIMPASA of the report's desa and the Kanim supervisors at once."""
-    with translation.override("id"):
+
+    def message() -> tuple[str, str]:
         place = report.desa.name if report.desa_id and report.desa else _("unknown village")
         subject = _("SIGAP: emergency report #%(id)s") % {"id": report.pk}
         body = _(
             "Report #%(id)s from %(place)s reads as an emergency (%(modus)s). "
             "Open SIGAP now and call the PIMPASA on duty and the police if a person is in danger."
         ) % {"id": report.pk, "place": place, "modus": ", ".join(report.modus)}
-    notify_users(alert_recipients(report) if recipients is None else recipients, subject=subject, body=body)
+        return subject, body
+
+    notify_localised(
+        alert_recipients(report) if recipients is None else recipients,
+        message=message,
+        event=NotificationEvent.CRITICAL_SIGNAL,
+    )

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "sigap.cases",
     "sigap.persons",
     "sigap.exports",
+    "sigap.referrals",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ from django.utils import timezone
 from sigap.cases.services import cases_escalate_overdue
 from sigap.intake.services import ANALYSIS_BATCH
 from sigap.intake.tasks import analyse_pending
+from sigap.referrals.services import referrals_remind_and_escalate
 
 logger = logging.getLogger(__name__)
 BACKOFF_MAX = 30.0
@@ -21,7 +22,8 @@ BACKOFF_MAX = 30.0
 class Command(BaseCommand):
     help = (
         "The background worker: reads new reports with the detection engine in batches and alerts on "
-        "critical ones; every SIGAP_ESCALATION_SECONDS it escalates cases whose response is overdue. "
+        "critical ones; every SIGAP_ESCALATION_SECONDS it escalates cases whose response is overdue, "
+        "reminds partners of referrals nearly due and escalates those past due. "
         "Several may run at once (PostgreSQL); SIGTERM stops it after its batch."
     )
 
@@ -52,6 +54,7 @@ class Command(BaseCommand):
                 next_sweep = time.monotonic() + settings.SIGAP_ESCALATION_SECONDS
                 try:
                     escalated += len(cases_escalate_overdue(now=timezone.now()))
+                    referrals_remind_and_escalate(now=timezone.now())
                 except Exception as error:  # the next sweep tries again; reading reports goes on
                     logger.warning("worker: escalation sweep failed (%s)", type(error).__name__)
             try:

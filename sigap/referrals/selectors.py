@@ -1,0 +1,111 @@
+"""Reading referrals and immigration actions: every read takes the user and goes through ``restrict``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Case as Conditional
+from django.db.models import IntegerField, QuerySet, Value, When
+from django.utils.translation import gettext as _
+
+from sigap.cases.models import Case
+from sigap.core.access import reach_of, restrict
+from sigap.organisations.models import PARTNER_KINDS, Organisation
+from sigap.referrals.models import (
+    OPEN_REFERRAL_STATES,
+    ImmigrationAction,
+    Referral,
+    ReferralOutcome,
+    ReferralUpdate,
+)
+
+
+def referral_list(*, user: Any, case: Case | None = None) -> QuerySet[Referral]:
+    """The referrals ``user`` may see: open ones first (the nearest deadline first), then the rest."""
+    qs = restrict(Referral.objects.all(), user, "view").select_related(
+        "case", "case__region", "case__region__parent", "partner", "referred_by"
+    )
+    if case is not None:
+        qs = qs.filter(case=case)
+    return qs.annotate(
+        closed_rank=Conditional(
+            When(state__in=sorted(OPEN_REFERRAL_STATES), then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+    ).order_by("closed_rank", "deadline", "-pk")
+
+
+def referral_get(*, user: Any, pk: int) -> Referral | None:
+    """One referral, or None when it does not exist *or* lies outside the user's reach."""
+    return referral_list(user=user).filter(pk=pk).first()
+
+
+def referral_updates(*, user: Any, referral: Referral) -> QuerySet[ReferralUpdate]:
+    """Progress posts, oldest first; ``update.body`` decrypts the text."""
+    return restrict(ReferralUpdate.objects.filter(referral=referral), user, "view").select_related("author")
+
+
+def may_respond(*, user: Any, referral: Referral) -> bool:
+    """Whether ``user`` answers for the partner (accept, decline, outcome)."""
+    return restrict(Referral.objects.filter(pk=referral.pk), user, "respond").exists()
+
+
+def may_work(*, user: Any, case: Case) -> bool:
+    """Whether ``user`` works the case (refer, withdraw, immigration actions)."""
+    return restrict(Case.objects.filter(pk=case.pk), user, "change").exists()
+
+
+def immigration_actions(*, user: Any, case: Case) -> QuerySet[ImmigrationAction]:
+    return restrict(ImmigrationAction.objects.filter(case=case), user, "view").select_related(
+        "created_by", "completed_by"
+    )
+
+
+def partner_choices(*, user: Any) -> QuerySet[Organisation]:
+    """The active partner agencies ``user`` may refer to."""
+    qs = Organisation.objects.filter(kind__in=sorted(PARTNER_KINDS), is_active=True)
+    return restrict(qs, user, "view").order_by("name")
+
+
+def can_see_immigration_actions(user: Any) -> bool:
+    return reach_of(user, ImmigrationAction, "view") is not None
+
+
+@dataclass(frozen=True)
+class Step:
+    at: datetime
+    what: str
+    who: Any
+    text: str = ""
+
+
+def referral_timeline(*, user: Any, referral: Referral) -> list[Step]:
+    """The whole loop of a referral, in time order: sent, answer, progress, outcome, withdrawal."""
+    steps = [Step(referral.referred_at, _("Referred"), referral.referred_by, referral.asked)]
+    if referral.responded_at is not None:
+        if referral.decline_reason:
+            steps.append(
+                Step(referral.responded_at, _("Declined"), referral.responded_by, referral.decline_reason)
+            )
+        else:
+            steps.append(Step(referral.responded_at, _("Accepted"), referral.responded_by))
+    for update in referral_updates(user=user, referral=referral):
+        steps.append(Step(update.created_at, _("Progress"), update.author, update.body))
+    if referral.outcome_at is not None:
+        label = ReferralOutcome(referral.outcome).label if referral.outcome else ""
+        steps.append(
+            Step(
+                referral.outcome_at,
+                _("Outcome: %(outcome)s") % {"outcome": label},
+                referral.outcome_by,
+                referral.outcome_text,
+            )
+        )
+    if referral.withdrawn_at is not None:
+        steps.append(
+            Step(referral.withdrawn_at, _("Withdrawn"), referral.withdrawn_by, referral.withdraw_reason)
+        )
+    return sorted(steps, key=lambda step: step.at)
