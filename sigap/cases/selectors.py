@@ -23,6 +23,7 @@ from sigap.cases.models import (
     CaseTask,
     CaseTransition,
     TriageDecision,
+    TriageKind,
 )
 from sigap.core.access import restrict
 from sigap.core.crypto import digest
@@ -254,23 +255,56 @@ def may_reverse(*, user: Any) -> bool:
     return getattr(user, "role", None) in (Role.SUPERVISOR, Role.ADMIN)
 
 
-def case_audit(*, user: Any, case: Case, limit: int = 200) -> list[AuditEvent]:
+@dataclass(frozen=True)
+class TrailEntry:
+    """An audit event of a case with the reason the person gave, where the step has one (kept in
+    the step's own row, never in the event's metadata: the trail holds ids and codes only)."""
+
+    event: AuditEvent
+    reason: str
+
+
+def case_audit(*, user: Any, case: Case, limit: int = 200) -> list[TrailEntry]:
     """The audit events of the case, its decisions and its signals that ``user`` may read (the
-    supervisor's view of "who did what, when and why"), oldest first."""
-    decisions = [str(pk) for pk in TriageDecision.objects.filter(case=case).values_list("pk", flat=True)]
+    supervisor's view of "who did what, when and why"), oldest first, each with its reason."""
+    decisions = {d.pk: d for d in TriageDecision.objects.filter(case=case)}
     reports = [str(pk) for pk in case.signals.values_list("report_id", flat=True)]
     about = (
         Q(object_type="cases.case", object_id=str(case.pk))
-        | Q(object_type="cases.triagedecision", object_id__in=decisions)
+        | Q(object_type="cases.triagedecision", object_id__in=[str(pk) for pk in decisions])
         | Q(object_type="intake.report", object_id__in=reports)
     )
     for source in CASE_AUDIT_SOURCES:
         for object_type, ids in source(case):
             about |= Q(object_type=object_type, object_id__in=[str(i) for i in ids])
-    qs = restrict(AuditEvent.objects.filter(about), user, "view").order_by("id")
-    return list(qs[:limit])
+    events = list(restrict(AuditEvent.objects.filter(about), user, "view").order_by("id")[:limit])
+    moves = dict(
+        CaseTransition.objects.filter(case=case).values_list("pk", "reason")
+    )  # one query: every move's reason
+    opening = next((d.reason for d in decisions.values() if d.kind in OPENING_KINDS), "")
+    reasons: dict[int, str] = {}
+    for reason_source in CASE_AUDIT_REASONS:
+        reasons.update(reason_source(case, events))
+    trail = []
+    for event in events:
+        reason = reasons.get(event.pk, "")
+        if event.action == "case.transition":
+            reason = moves.get(event.metadata.get("transition"), "")
+        elif event.action == "case.open":
+            reason = opening
+        elif event.object_type == "cases.triagedecision" and event.object_id.isdigit():
+            decision = decisions.get(int(event.object_id))
+            if decision is not None:
+                reason = decision.reversal_reason if event.action == "triage.reverse" else decision.reason
+        trail.append(TrailEntry(event, reason))
+    return trail
+
+
+OPENING_KINDS = frozenset({TriageKind.OPEN_CASE, TriageKind.REFER_DIRECTLY})
 
 
 #: Other apps' objects whose events belong to a case's trail (referrals, persons …): functions of
 #: the case returning ``[(object_type, ids)]``, appended by those apps' ``AppConfig.ready``.
 CASE_AUDIT_SOURCES: list[Callable[[Case], list[tuple[str, list[int]]]]] = []
+#: And the reasons of their events: functions of the case and its events returning ``{event id: reason}``.
+CASE_AUDIT_REASONS: list[Callable[[Case, list[AuditEvent]], dict[int, str]]] = []
