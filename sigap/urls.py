@@ -11,6 +11,8 @@ urlpatterns = [
     path("", include("sigap.intake.urls")),
     path("", include("sigap.education.urls")),
     path("", include("sigap.cases.urls")),
+    path("", include("sigap.persons.urls")),
+    path("ekspor/", include("sigap.exports.urls")),
     path("", include("sigap.referrals.urls")),
     path("wilayah/", include("sigap.regions.urls")),
     path("organisasi/", include("sigap.organisations.urls")),
