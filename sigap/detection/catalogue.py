@@ -120,13 +120,28 @@ def load_catalogue(path: Path = DEFAULT_PATH) -> Catalogue:
         for c in data.get("legitimacy", [])
     )
     words = data.get("negation", {}).get("words", [])
-    negation = (
+    existence = data.get("negation", {}).get("existence", [])
+    alternatives = []
+    if words:
         # The negation word, at most one word between it and the cue, all in the same clause:
         # "gaji tidak dibayar, paspor ditahan" does not negate "paspor ditahan".
-        re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b(?: [^\s.,;:!?]+)? ?$")
-        if words
-        else re.compile(r"(?!)")
-    )
+        alternatives.append(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b(?: [^\s.,;:!?]+)? ?$")
+    if existence:
+        # "tidak ada X": what does not exist is negated up to two words on ("tidak ada kasus
+        # penyelundupan") and through a list ("tidak ada penahanan ijazah atau kekerasan"),
+        # within the clause.
+        # Not a condition: "kalau tidak ada (uang), bisa pakai dana talangan".
+        said = r"(?<!kalau )(?<!jika )(?<!bila )\b(?:" + "|".join(re.escape(w) for w in existence) + r")\b"
+        alternatives.append(said + r"(?: [^\s.,;:!?]+){0,2} ?$")
+        alternatives.append(said + r"(?: [^\s.,;:!?]+){0,4} (?:atau|maupun|ataupun)(?: [^\s.,;:!?]+)? ?$")
+    hearsay = data.get("negation", {}).get("hearsay", [])
+    if hearsay:
+        # A sign spoken of as news or rumour ("takut lihat berita orang disekap") is not a sign
+        # about the person reported: up to three words on, within the clause.
+        alternatives.append(
+            r"\b(?:" + "|".join(re.escape(w) for w in hearsay) + r")\b(?: [^\s.,;:!?]+){0,3} ?$"
+        )
+    negation = re.compile("|".join(alternatives)) if alternatives else re.compile(r"(?!)")
     doubt_words = data.get("negation", {}).get("doubt", [])
     doubt = (
         re.compile(r"\b(?:" + "|".join(re.escape(w) for w in doubt_words) + r")\b(?: \S+){0,2} ?$")

@@ -19,6 +19,7 @@ from sigap.detection.timing import DEPARTURE_WORDS, TIME_WORDS, soonest_departur
 from sigap.detection.types import MODUS_CODES, NONE, Analysis, Hit
 
 MAX_CHARS = 20_000  # longer texts are analysed on their first 20,000 characters
+NEGATION_WINDOW = 64  # characters before a cue searched for a negation (see catalogue.load_catalogue)
 STRENGTH_POINTS = {"strong": 3.0, "medium": 2.0, "weak": 1.0}
 RECRUITMENT = ("deceptive_recruitment", "coercive_recruitment", "recruitment_abuse_of_vulnerability")
 DESTINATION = ("coercion_at_destination", "abuse_of_vulnerability_at_destination")
@@ -159,7 +160,7 @@ class Engine:
 
     # -- cues ---------------------------------------------------------------------------------
     def _negated(self, norm: Normalised, start: int) -> bool:
-        return bool(self.catalogue.negation.search(norm.text, max(0, start - 24), start))
+        return bool(self.catalogue.negation.search(norm.text, max(0, start - NEGATION_WINDOW), start))
 
     @staticmethod
     def _matches_at(pattern: re.Pattern[str], text: str, positions: list[int]) -> Any:
@@ -210,7 +211,7 @@ class Engine:
                 matches = self._matches_at(pattern, text, positions)
             for match in matches:
                 start, end = match.span()
-                if end == start or (negatable and negation(text, max(0, start - 24), start)):
+                if end == start or (negatable and negation(text, max(0, start - NEGATION_WINDOW), start)):
                     continue
                 break
             else:
