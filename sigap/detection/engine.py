@@ -36,8 +36,10 @@ RELEVANCE_THRESHOLD = 0.55  # P(relevant) from which a report with a named sign 
 UNCUED_THRESHOLD = 0.6  # the same, when no indicator fired but a context cue did
 BARE_THRESHOLD = 0.7  # the same, when not even a context cue fired
 VETO_THRESHOLD = 0.2  # below it, weak rule evidence alone does not make a report relevant
-INFORMATION_VETO = 0.35  # below it, a report about the news or a question is not an incident
+INFORMATION_VETO = 0.5  # below it, a report about the news or a question is not an incident
 LAWFUL_VETO = 0.1  # below it, a report naming a lawful process is not raised by a strong sign
+LAWFUL_MARGIN = 0.15  # added to the relevance threshold where a lawful process is named, no strong sign
+INFORMATION_MARGIN = 0.15  # the same where a strong sign stands in a question, the news or a checked rumour
 HIGH_SHARE = 0.4  # P(high) + P(critical) from which a relevant report is at least high
 UNCUED_MAX_LEVEL = 2  # "critical" needs a named sign; the model alone goes up to "high"
 RULE_WEIGHT = 0.05  # the rules' share in the modus score: a tie-break; the model decides the rest
@@ -353,7 +355,9 @@ class Engine:
         # With no sign named in the text, the model alone must be surer before it raises a report.
         threshold = RELEVANCE_THRESHOLD if cues else (UNCUED_THRESHOLD if context else BARE_THRESHOLD)
         if lawful and not strong:
-            threshold += 0.15  # a report that names a lawful process needs more to be raised
+            threshold += LAWFUL_MARGIN  # a report that names a lawful process needs more to be raised
+        elif information:
+            threshold += INFORMATION_MARGIN  # a strong word in a question, the news or a checked rumour
         relevant = p_relevant >= threshold
         model_level = max(range(4), key=risk_p.__getitem__) if relevant else 0
         if relevant and model_level < 2 and risk_p[2] + risk_p[3] >= HIGH_SHARE:
