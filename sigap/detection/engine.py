@@ -354,10 +354,11 @@ class Engine:
         risk_p = [probabilities.get(key, 0.0) for key in RISK_KEYS]
         # With no sign named in the text, the model alone must be surer before it raises a report.
         threshold = RELEVANCE_THRESHOLD if cues else (UNCUED_THRESHOLD if context else BARE_THRESHOLD)
-        if lawful and not strong:
-            threshold += LAWFUL_MARGIN  # a report that names a lawful process needs more to be raised
-        elif information:
-            threshold += INFORMATION_MARGIN  # a strong word in a question, the news or a checked rumour
+        # A report that names a lawful process needs more to be raised; one that says it is a question,
+        # the news, an ordinary fraud or a checked rumour needs more even where a strong word fired.
+        threshold += max(
+            LAWFUL_MARGIN if lawful and not strong else 0.0, INFORMATION_MARGIN if information else 0.0
+        )
         relevant = p_relevant >= threshold
         model_level = max(range(4), key=risk_p.__getitem__) if relevant else 0
         if relevant and model_level < 2 and risk_p[2] + risk_p[3] >= HIGH_SHARE:
