@@ -120,13 +120,31 @@ def load_catalogue(path: Path = DEFAULT_PATH) -> Catalogue:
         for c in data.get("legitimacy", [])
     )
     words = data.get("negation", {}).get("words", [])
-    negation = (
+    existence = data.get("negation", {}).get("existence", [])
+    hearsay = data.get("negation", {}).get("hearsay", [])
+    word = r"(?: [^\s.,;:!?]+)"  # one more word within the clause
+    alternatives = []
+    if words:
         # The negation word, at most one word between it and the cue, all in the same clause:
         # "gaji tidak dibayar, paspor ditahan" does not negate "paspor ditahan".
-        re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b(?: [^\s.,;:!?]+)? ?$")
-        if words
-        else re.compile(r"(?!)")
-    )
+        alternatives.append(r"(?:" + "|".join(re.escape(w) for w in words) + r")\b" + word + "? ?$")
+    if existence:
+        # "tidak ada X": what does not exist is negated up to two words on ("tidak ada kasus
+        # penyelundupan") and through a list ("tidak ada penahanan ijazah atau kekerasan"),
+        # within the clause. Not a condition: "kalau tidak ada (uang), bisa pakai dana talangan"
+        # (the look-ahead on first letters spares the look-behinds at most word starts).
+        first = "".join(sorted({re.escape(w[0]) for w in existence}))
+        alternatives.append(
+            rf"(?=[{first}])(?<!kalau )(?<!jika )(?<!bila )(?:"
+            + "|".join(re.escape(w) for w in existence)
+            + rf")\b(?:{word}{{0,2}} ?$|{word}{{0,4}} (?:atau|maupun|ataupun){word}? ?$)"
+        )
+    if hearsay:
+        # A sign spoken of as news or rumour ("takut lihat berita orang disekap") is not a sign
+        # about the person reported: up to three words on, within the clause.
+        alternatives.append(r"(?:" + "|".join(re.escape(w) for w in hearsay) + r")\b" + word + "{0,3} ?$")
+    # One \b for all: the search (over the window before a cue) tries the rest at word starts only.
+    negation = re.compile(r"\b(?:" + "|".join(alternatives) + ")") if alternatives else re.compile(r"(?!)")
     doubt_words = data.get("negation", {}).get("doubt", [])
     doubt = (
         re.compile(r"\b(?:" + "|".join(re.escape(w) for w in doubt_words) + r")\b(?: \S+){0,2} ?$")

@@ -19,6 +19,7 @@ from sigap.detection.timing import DEPARTURE_WORDS, TIME_WORDS, soonest_departur
 from sigap.detection.types import MODUS_CODES, NONE, Analysis, Hit
 
 MAX_CHARS = 20_000  # longer texts are analysed on their first 20,000 characters
+NEGATION_WINDOW = 64  # characters before a cue searched for a negation (see catalogue.load_catalogue)
 STRENGTH_POINTS = {"strong": 3.0, "medium": 2.0, "weak": 1.0}
 RECRUITMENT = ("deceptive_recruitment", "coercive_recruitment", "recruitment_abuse_of_vulnerability")
 DESTINATION = ("coercion_at_destination", "abuse_of_vulnerability_at_destination")
@@ -35,8 +36,10 @@ RELEVANCE_THRESHOLD = 0.55  # P(relevant) from which a report with a named sign 
 UNCUED_THRESHOLD = 0.6  # the same, when no indicator fired but a context cue did
 BARE_THRESHOLD = 0.7  # the same, when not even a context cue fired
 VETO_THRESHOLD = 0.2  # below it, weak rule evidence alone does not make a report relevant
-INFORMATION_VETO = 0.35  # below it, a report about the news or a question is not an incident
+INFORMATION_VETO = 0.5  # below it, a report about the news or a question is not an incident
 LAWFUL_VETO = 0.1  # below it, a report naming a lawful process is not raised by a strong sign
+LAWFUL_MARGIN = 0.15  # added to the relevance threshold where a lawful process is named, no strong sign
+INFORMATION_MARGIN = 0.15  # the same where a strong sign stands in a question, the news or a checked rumour
 HIGH_SHARE = 0.4  # P(high) + P(critical) from which a relevant report is at least high
 UNCUED_MAX_LEVEL = 2  # "critical" needs a named sign; the model alone goes up to "high"
 RULE_WEIGHT = 0.05  # the rules' share in the modus score: a tie-break; the model decides the rest
@@ -159,7 +162,7 @@ class Engine:
 
     # -- cues ---------------------------------------------------------------------------------
     def _negated(self, norm: Normalised, start: int) -> bool:
-        return bool(self.catalogue.negation.search(norm.text, max(0, start - 24), start))
+        return bool(self.catalogue.negation.search(norm.text, max(0, start - NEGATION_WINDOW), start))
 
     @staticmethod
     def _matches_at(pattern: re.Pattern[str], text: str, positions: list[int]) -> Any:
@@ -210,7 +213,7 @@ class Engine:
                 matches = self._matches_at(pattern, text, positions)
             for match in matches:
                 start, end = match.span()
-                if end == start or (negatable and negation(text, max(0, start - 24), start)):
+                if end == start or (negatable and negation(text, max(0, start - NEGATION_WINDOW), start)):
                     continue
                 break
             else:
@@ -351,8 +354,11 @@ class Engine:
         risk_p = [probabilities.get(key, 0.0) for key in RISK_KEYS]
         # With no sign named in the text, the model alone must be surer before it raises a report.
         threshold = RELEVANCE_THRESHOLD if cues else (UNCUED_THRESHOLD if context else BARE_THRESHOLD)
-        if lawful and not strong:
-            threshold += 0.15  # a report that names a lawful process needs more to be raised
+        # A report that names a lawful process needs more to be raised; one that says it is a question,
+        # the news, an ordinary fraud or a checked rumour needs more even where a strong word fired.
+        threshold += max(
+            LAWFUL_MARGIN if lawful and not strong else 0.0, INFORMATION_MARGIN if information else 0.0
+        )
         relevant = p_relevant >= threshold
         model_level = max(range(4), key=risk_p.__getitem__) if relevant else 0
         if relevant and model_level < 2 and risk_p[2] + risk_p[3] >= HIGH_SHARE:

@@ -146,6 +146,7 @@ def _word(token: str) -> str:
             any(ch.isdigit() for ch in word)
             and any(ch.isalpha() for ch in word)
             and LEET_INNER_RE.search(word)
+            and not LEET_PROTECTED_RE.match(word)  # "BP3MI" stays an agency, as on the ASCII path
         ):
             word = word.translate(LEET)
     elif len(word) > 2 and ELONGATION_CHECK_RE.search(word):

@@ -27,46 +27,69 @@ MAX_PREFIXES = 64
 
 def _element(op: Any, arg: Any) -> set[str] | None:
     """Literal prefixes of one parsed element, or None when they cannot be stated."""
-    if op is sre_constants.LITERAL:
-        return {chr(arg)}
-    if op is sre_constants.SUBPATTERN:
-        if arg[0] is not None:
-            return None  # a capturing group: keep it simple and sound, no literals from it
-        return _prefixes(list(arg[-1]))
-    if op is sre_constants.BRANCH:
-        found: set[str] = set()
-        for branch in arg[1]:
-            sub = _prefixes(list(branch))
-            if sub is None:
-                return None
-            found |= sub
-        return found
-    if op is sre_constants.IN:
-        chars = [chr(a) for o, a in arg if o is sre_constants.LITERAL]
-        return set(chars) if len(chars) == len(arg) and len(chars) <= 4 else None
-    return None
+    return _element_full(op, arg)[0]
 
 
 def _prefixes(items: list[tuple[Any, Any]]) -> set[str] | None:
     """Literal prefixes of a parsed sequence, or None when its start is not literal."""
+    return _prefixes_full(items)[0]
+
+
+def _element_full(op: Any, arg: Any) -> tuple[set[str] | None, bool]:
+    """Literal prefixes of one parsed element, and whether they are the whole of what it matches.
+
+    Only a whole element may be followed by what comes after it: "(?:1[3-9]|2[0-4]) jam" starts
+    with "1" or "2", not with "1 " or "2 " (the digit after it is no literal).
+    """
+    if op is sre_constants.LITERAL:
+        return {chr(arg)}, True
+    if op is sre_constants.SUBPATTERN:
+        if arg[0] is not None:
+            return None, False  # a capturing group: keep it simple and sound, no literals from it
+        return _prefixes_full(list(arg[-1]))
+    if op is sre_constants.BRANCH:
+        found: set[str] = set()
+        whole = True
+        for branch in arg[1]:
+            sub, complete = _prefixes_full(list(branch))
+            if sub is None:
+                return None, False
+            found |= sub
+            whole = whole and complete
+        return found, whole
+    if op is sre_constants.IN:
+        chars = [chr(a) for o, a in arg if o is sre_constants.LITERAL]
+        return (set(chars), True) if len(chars) == len(arg) and len(chars) <= 4 else (None, False)
+    return None, False
+
+
+def _prefixes_full(items: list[tuple[Any, Any]]) -> tuple[set[str] | None, bool]:
+    """Literal prefixes of a parsed sequence, and whether they are the whole of what it matches."""
     current: set[str] = {""}
-    for op, arg in items:
+    complete = True
+    for position, (op, arg) in enumerate(items):
         if op is sre_constants.AT:
             if current == {""}:
                 continue
+            complete = False
             break
         if op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT) and arg[0] == -1 and current == {""}:
             continue  # a look-behind at the start reads the text before the match, which still starts here
-        element = _element(op, arg)
+        element, whole = _element_full(op, arg)
         if element is None:
+            complete = False
             break
         current = {a + b for a in current for b in element}
         if len(current) > MAX_PREFIXES:
-            return None
+            return None, False
+        if not whole:
+            complete = False  # what follows does not follow these prefixes directly
+            break
         if op is not sre_constants.LITERAL and all(len(p) >= MIN_PREFIX for p in current):
+            complete = position == len(items) - 1
             break
     current.discard("")
-    return current or None
+    return (current or None), complete
 
 
 def _has_flags(pattern: str) -> bool:

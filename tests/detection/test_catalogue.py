@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from sigap.detection.catalogue import CatalogueError, load_catalogue
 from sigap.detection.engine import Engine
 from sigap.detection.normalise import normalise
-from sigap.detection.prefilter import required_groups, trie_regex
+from sigap.detection.prefilter import literal_prefixes, required_groups, trie_regex
 
 CATALOGUE = load_catalogue()
 RULES_ONLY = Engine(CATALOGUE, model=False)
@@ -74,6 +74,15 @@ def test_required_groups_are_necessary_literals() -> None:
     groups = required_groups(r"\b(?:kerja|bekerja)\b(?: \w+){0,6} (?:kamboja|laos)\b")
     assert groups == (frozenset({"kerja", "bekerja"}), frozenset({"kamboja", "laos"}))
     assert required_groups(r"(?:\w+ ){0,3}x") == ()
+
+
+def test_literal_prefixes_stop_after_a_group_cut_short() -> None:
+    # "1[3-9]" starts with "1", and what follows the group does not follow "1": "16-hour shifts".
+    pattern = r"\b(?:1[3-9]|2[0-4])[- ](?:hours?|jam) (?:shifts?|a day)\b"
+    assert re.search(pattern, "bitung: 16-hour shifts, the") is not None
+    assert literal_prefixes(pattern) is None  # "1" and "2" are too short: the pattern always runs
+    assert literal_prefixes(r"\b(?:kerja|bekerja) (?:di|ke) kamboja") == frozenset({"kerja", "bekerja"})
+    assert literal_prefixes(r"\b(?:pa[0-9]|pb)xy") == frozenset({"pa", "pb"})  # not "paxy", "pbxy"
 
 
 def _brute_force(engine: Engine, text: str) -> list[str]:

@@ -145,3 +145,11 @@ def test_a_departure_needs_a_departure_word_in_the_text(text: str) -> None:
         for match in timing.TIME_RE.finditer(text):
             lo, hi = max(0, match.start() - timing.WINDOW), match.end() + timing.WINDOW
             assert not timing.DEPARTURE_RE.search(text, lo, hi)
+
+
+def test_agency_names_are_not_leetspeak_on_either_path() -> None:
+    # A dash or an emoji sends a text down the Unicode path; "BP3MI" must stay "bp3mi" there too.
+    for text in ("diteruskan dari Humas BP3MI, lewat P3MI", "diteruskan dari Humas BP3MI – lewat P3MI ‼"):
+        normalised = normalise.normalise(text).text
+        assert "bp3mi" in normalised and "p3mi" in normalised.replace("bp3mi", "")
+    assert normalise.normalise("k3rja – ok").text.startswith("kerja")
