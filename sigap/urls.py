@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("sigap.intake.urls")),
     path("", include("sigap.cases.urls")),
     path("", include("sigap.referrals.urls")),
+    path("", include("sigap.programme.urls")),
     path("wilayah/", include("sigap.regions.urls")),
     path("organisasi/", include("sigap.organisations.urls")),
     path("akun/", include("sigap.accounts.urls")),

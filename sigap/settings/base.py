@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "sigap.intake",
     "sigap.cases",
     "sigap.referrals",
+    "sigap.programme",
 ]
 
 MIDDLEWARE = [
