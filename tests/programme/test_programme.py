@@ -36,7 +36,8 @@ def test_demo_lontar_is_a_desa_binaan_with_its_pimpasa_network_and_the_seed_even
     pimpasa = programme["pimpasa.tirtayasa"]
     lontar = selectors.desa_binaan_get(user=pimpasa, code=LONTAR)
     assert lontar is not None and "fishing" in lontar.criteria
-    assert selectors.current_pimpasa(user=pimpasa, desa_binaan=lontar).officer == pimpasa
+    current = selectors.current_pimpasa(user=pimpasa, desa_binaan=lontar)
+    assert current is not None and current.officer == pimpasa
     assert selectors.contacts(user=pimpasa, desa_binaan=lontar).count() == 7
     event = _seed_event()
     assert event.held_on == date(2025, 11, 12) and "MTs Nurul Bahri" in event.place
