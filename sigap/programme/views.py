@@ -29,7 +29,7 @@ from sigap.core.cache import count_use
 from sigap.core.exceptions import ApplicationError
 from sigap.core.middleware import client_ip
 from sigap.programme import selectors, services
-from sigap.programme.forms import QuestionForm, SheetForm
+from sigap.programme.forms import ActivityForm, ParticipantsForm, QuestionForm, SheetForm
 from sigap.programme.models import Activity, DesaBinaan, Phase
 
 #: Sheets per address and hour: a whole school class shares one address behind its Wi-Fi.
@@ -69,7 +69,26 @@ def desa_detail(request: HttpRequest, code: str) -> HttpResponse:
     if desa_binaan is None:
         raise Http404
     revealed: dict[int, services.ContactDetails] = {}
-    if request.method == "POST" and request.POST.get("action") == "reveal":
+    may_change = selectors.may_change(user=request.user, desa_binaan=desa_binaan)
+    activity_form = ActivityForm()
+    error = ""
+    if request.method == "POST" and request.POST.get("action") == "activity":
+        if not may_change:
+            raise PermissionDenied
+        activity_form = ActivityForm(request.POST)
+        if activity_form.is_valid():
+            try:
+                activity = services.activity_record(
+                    actor=request.user, desa_binaan=desa_binaan, **activity_form.cleaned_data
+                )
+            except ApplicationError as exc:
+                error = str(exc.message)
+            else:
+                messages.success(request, _("Activity recorded."))
+                return redirect("programme:activity", pk=activity.pk)
+        else:
+            error = _("Please check the form.")
+    elif request.method == "POST" and request.POST.get("action") == "reveal":
         try:
             contact_pk = int(request.POST.get("contact", ""))
         except ValueError as exc:
@@ -87,8 +106,11 @@ def desa_detail(request: HttpRequest, code: str) -> HttpResponse:
         "may_reveal": selectors.may_reveal(user=request.user),
         "activities": list(selectors.activities(user=request.user, desa_binaan=desa_binaan)),
         "over_time": selectors.village_over_time(user=request.user, desa_binaan=desa_binaan),
+        "may_change": may_change,
+        "activity_form": activity_form,
+        "error": error,
     }
-    return render(request, "programme/desa.html", context)
+    return render(request, "programme/desa.html", context, status=400 if error else 200)
 
 
 def _activity_post(request: HttpRequest, activity: Activity) -> HttpResponse | None:
@@ -113,6 +135,12 @@ def _activity_post(request: HttpRequest, activity: Activity) -> HttpResponse | N
             return None
         services.question_add(actor=user, activity=activity, **qform.cleaned_data)
         messages.success(request, _("Question recorded."))
+    elif action == "participants":
+        pform = ParticipantsForm(request.POST)
+        if not pform.is_valid():
+            return None
+        services.participants_set(actor=user, activity=activity, counts=pform.counts())
+        messages.success(request, _("Participants saved."))
     elif action == "attach_test":
         services.test_attach(actor=user, activity=activity)
         messages.success(request, _("A pre/post test is attached."))
@@ -148,6 +176,16 @@ def _activity_post(request: HttpRequest, activity: Activity) -> HttpResponse | N
     return redirect("programme:activity", pk=activity.pk)
 
 
+def _participants_initial(activity: Activity) -> ParticipantsForm:
+    initial: dict[str, Any] = {}
+    for row in activity.participants.all():
+        if row.count is None:
+            initial[f"present_{row.group}"] = True
+        else:
+            initial[f"n_{row.group}_{row.sex}"] = row.count
+    return ParticipantsForm(initial=initial)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -180,6 +218,9 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "qr_svg": mark_safe(_qr_svg(quiz_url)) if test else "",  # noqa: S308 - SVG drawn by qrcode
         "summary": selectors.test_summary(user=user, test=test) if test else None,
         "question_form": QuestionForm(),
+        "participants_form": _participants_initial(activity)
+        if selectors.may_change(user=user, desa_binaan=activity.desa_binaan)
+        else None,
         "paper_form": SheetForm(items=selectors.items_for_display(test), phase="", paper=True)
         if test
         else None,

@@ -191,3 +191,37 @@ def test_public_quiz_without_an_account(programme) -> None:
     assert 'id="pair-code"' in done
     assert Client().get(reverse("programme:quiz_done", args=[test.code])).status_code == 302
     assert Client().get(reverse("programme:quiz", args=["NOSUCH"])).status_code == 404
+
+
+def test_officer_records_an_activity_and_its_participants_through_the_pages(programme) -> None:
+    client = Client()
+    client.force_login(programme["pimpasa.tirtayasa"])
+    url = reverse("programme:desa", args=["36.04.13.2006"])  # Sujung
+    response = client.post(
+        url,
+        {
+            "action": "activity",
+            "kind": "layanan_paspor",
+            "title": "Layanan paspor keliling di balai desa",
+            "held_on": "2026-01-20",
+            "place": "Balai Desa Sujung",
+            "materials": ["paspor", "pmi_prosedural"],
+            "officials": "Petugas Kanim Serang",
+        },
+    )
+    assert response.status_code == 302
+    activity = Activity.objects.get(title="Layanan paspor keliling di balai desa")
+    assert activity.materials == ["paspor", "pmi_prosedural"]
+    response = client.post(
+        reverse("programme:activity", args=[activity.pk]),
+        {"action": "participants", "n_masyarakat_p": "12", "n_masyarakat_l": "9", "present_guru": "on"},
+    )
+    assert response.status_code == 302
+    rows = {(r.group, r.sex): r.count for r in activity.participants.all()}
+    assert rows == {("masyarakat", "p"): 12, ("masyarakat", "l"): 9, ("guru", "x"): None}
+    page = client.get(reverse("programme:activity", args=[activity.pk])).content.decode()
+    assert "21" in page  # the villagers' total
+    client.force_login(programme["kader.lontar"])
+    lontar = reverse("programme:desa", args=[LONTAR])
+    assert 'id="activity-form"' not in client.get(lontar).content.decode()
+    assert client.post(lontar, {"action": "activity", "kind": "kunjungan"}).status_code == 403
