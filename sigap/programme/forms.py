@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from sigap.programme.models import ActivityKind, Material, ParticipantGroup, Phase, Sex
+from sigap.programme.models import ActivityKind, ContactRole, Material, ParticipantGroup, Phase, Sex
 from sigap.programme.selectors import ShownItem
 
 
@@ -120,3 +120,23 @@ class ParticipantsForm(forms.Form):
             if not given and self.cleaned_data.get(f"present_{group.value}"):
                 counts.append((group.value, Sex.UNRECORDED.value, None))
         return counts
+
+
+class ContactForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=ContactRole.choices)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+
+
+class OfficerField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.get_full_name() or obj.get_username())
+
+
+class AssignForm(forms.Form):
+    since = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, officers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["officer"] = OfficerField(label=_("PIMPASA"), queryset=officers)
+        self.order_fields(["officer", "since"])

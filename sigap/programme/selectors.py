@@ -45,6 +45,24 @@ def assignments(*, user: Any, desa_binaan: DesaBinaan) -> QuerySet[PimpasaAssign
     )
 
 
+def pimpasa_choices(*, user: Any, desa_binaan: DesaBinaan) -> QuerySet[Any]:
+    """PIMPASA accounts the user can see whose territory covers the village."""
+    from sigap.accounts.models import User
+    from sigap.core.territory import ancestor_codes
+
+    return (
+        restrict(
+            User.objects.filter(
+                role="pimpasa", is_active=True, scope_regions__code__in=ancestor_codes(desa_binaan.desa_id)
+            ),
+            user,
+            "view",
+        )
+        .distinct()
+        .order_by("username")
+    )
+
+
 def contacts(*, user: Any, desa_binaan: DesaBinaan) -> QuerySet[NetworkContact]:
     """The network, masked: names and phones stay sealed until ``services.contact_reveal``."""
     return restrict(NetworkContact.objects.filter(desa_binaan=desa_binaan, is_active=True), user, "view")

@@ -29,7 +29,14 @@ from sigap.core.cache import count_use
 from sigap.core.exceptions import ApplicationError
 from sigap.core.middleware import client_ip
 from sigap.programme import selectors, services
-from sigap.programme.forms import ActivityForm, ParticipantsForm, QuestionForm, SheetForm
+from sigap.programme.forms import (
+    ActivityForm,
+    AssignForm,
+    ContactForm,
+    ParticipantsForm,
+    QuestionForm,
+    SheetForm,
+)
 from sigap.programme.models import Activity, DesaBinaan, Phase
 
 #: Sheets per address and hour: a whole school class shares one address behind its Wi-Fi.
@@ -71,8 +78,35 @@ def desa_detail(request: HttpRequest, code: str) -> HttpResponse:
     revealed: dict[int, services.ContactDetails] = {}
     may_change = selectors.may_change(user=request.user, desa_binaan=desa_binaan)
     activity_form = ActivityForm()
+    contact_form = ContactForm()
+    officers = selectors.pimpasa_choices(user=request.user, desa_binaan=desa_binaan)
+    assign_form = AssignForm(officers=officers)
     error = ""
-    if request.method == "POST" and request.POST.get("action") == "activity":
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    if action in ("contact", "assign"):
+        if not may_change:
+            raise PermissionDenied
+        form = (
+            ContactForm(request.POST) if action == "contact" else AssignForm(request.POST, officers=officers)
+        )
+        if form.is_valid():
+            try:
+                if action == "contact":
+                    services.contact_add(actor=request.user, desa_binaan=desa_binaan, **form.cleaned_data)
+                else:
+                    services.pimpasa_assign(actor=request.user, desa_binaan=desa_binaan, **form.cleaned_data)
+            except ApplicationError as exc:
+                error = str(exc.message)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("programme:desa", code=desa_binaan.desa_id)
+        else:
+            error = _("Please check the form.")
+        if action == "contact":
+            contact_form = form  # type: ignore[assignment]
+        else:
+            assign_form = form  # type: ignore[assignment]
+    elif request.method == "POST" and request.POST.get("action") == "activity":
         if not may_change:
             raise PermissionDenied
         activity_form = ActivityForm(request.POST)
@@ -108,6 +142,8 @@ def desa_detail(request: HttpRequest, code: str) -> HttpResponse:
         "over_time": selectors.village_over_time(user=request.user, desa_binaan=desa_binaan),
         "may_change": may_change,
         "activity_form": activity_form,
+        "contact_form": contact_form,
+        "assign_form": assign_form,
         "error": error,
     }
     return render(request, "programme/desa.html", context, status=400 if error else 200)

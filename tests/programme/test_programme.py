@@ -225,3 +225,34 @@ def test_officer_records_an_activity_and_its_participants_through_the_pages(prog
     lontar = reverse("programme:desa", args=[LONTAR])
     assert 'id="activity-form"' not in client.get(lontar).content.decode()
     assert client.post(lontar, {"action": "activity", "kind": "kunjungan"}).status_code == 403
+
+
+def test_officer_adds_a_contact_and_assigns_a_pimpasa_through_the_page(programme) -> None:
+    other = user_create(
+        username="pimpasa.kedua",
+        password=None,
+        role=Role.PIMPASA,
+        organisation=Organisation.objects.get(short_name="Kanim Serang"),
+        scope_codes=[LONTAR],
+        first_name="Pimpasa",
+        last_name="Kedua",
+    )
+    client = Client()
+    client.force_login(programme["supervisor.serang"])
+    url = reverse("programme:desa", args=[LONTAR])
+    page = client.get(url).content.decode()
+    assert "Pimpasa Kedua" in page  # offered in the assignment form
+    response = client.post(
+        url, {"action": "contact", "role": "tokoh_pemuda", "name": "Ujang", "phone": "0812"}
+    )
+    assert response.status_code == 302
+    contact = NetworkContact.objects.get(role="tokoh_pemuda")
+    assert "Ujang" not in contact.name_sealed and "Ujang" not in client.get(url).content.decode()
+    response = client.post(url, {"action": "assign", "officer": other.pk, "since": "2026-02-01"})
+    assert response.status_code == 302
+    lontar = DesaBinaan.objects.get(desa_id=LONTAR)
+    current = selectors.current_pimpasa(user=programme["supervisor.serang"], desa_binaan=lontar)
+    assert current is not None and current.officer == other
+    assert client.post(url, {"action": "assign", "officer": "", "since": ""}).status_code == 400
+    client.force_login(programme["analis.banten"])
+    assert client.post(url, {"action": "contact", "role": "guru", "name": "X"}).status_code == 403
