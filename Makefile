@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SIGAP  := $(BIN)/sigap
 
-.PHONY: run setup test lint typecheck pytest bench demo migrate messages clean
+.PHONY: run setup test lint typecheck pytest bench demo migrate messages clean a11y-tools
 
 run: setup
 	$(SIGAP) demo
@@ -25,6 +25,11 @@ $(STAMP): requirements/base.txt requirements/dev.txt pyproject.toml
 	@touch $(STAMP)
 
 test: $(STAMP) lint typecheck pytest
+
+# Optional (needs npm): axe-core for the accessibility browser test, from package-lock.json; without
+# it that one test skips (CI installs it and requires it).
+a11y-tools:
+	npm ci --no-audit --no-fund --ignore-scripts
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

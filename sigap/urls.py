@@ -9,7 +9,10 @@ handler404 = "sigap.core.views.page_not_found"
 urlpatterns = [
     path("", include("sigap.core.urls")),
     path("", include("sigap.intake.urls")),
+    path("", include("sigap.education.urls")),
     path("", include("sigap.cases.urls")),
+    path("", include("sigap.persons.urls")),
+    path("ekspor/", include("sigap.exports.urls")),
     path("", include("sigap.referrals.urls")),
     path("", include("sigap.programme.urls")),
     path("wilayah/", include("sigap.regions.urls")),

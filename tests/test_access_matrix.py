@@ -27,6 +27,7 @@ from sigap.intake.models import Channel, IdentityTier, Report
 from sigap.intake.services import report_submit
 from sigap.organisations.models import Organisation, OrgKind
 from sigap.organisations.services import organisation_upsert
+from sigap.persons.services import PersonData, person_add
 from sigap.referrals.models import Referral
 from sigap.referrals.services import referral_create
 from sigap.regions.services import regions_import_text
@@ -87,6 +88,8 @@ class World:
     referral_out: Referral
     region_in: str = "36.04.13.2007"
     region_out: str = "35.78.31.1004"
+    person_in: Any = None
+    person_out: Any = None
     # The Desa Binaan programme (issue #6): "desa", "activity" and "quiz" (its test) → (in, out).
     programme: dict[str, tuple[Any, Any]] = field(default_factory=dict)
 
@@ -102,6 +105,7 @@ class Route:
     query: dict[str, str] = field(default_factory=dict)
     is_list: bool = False
     api: bool = False
+    marker: Callable[[Any], str] | None = None  # what shows the object in a list (default: its URL)
 
 
 def _pk(key: str) -> Callable[[Any], dict[str, Any]]:
@@ -117,6 +121,12 @@ AUDIT_DETAIL = _scoped(national_out=OK, others_out=DENY, denied=(Role.KADER, Rol
 #: everywhere; village focal points and partners never see the inbox or the case list.
 CASE_VIEW = _scoped(national_out=OK, others_out=HIDDEN, denied=(Role.KADER, Role.MITRA))
 CASE_DETAIL = _scoped(national_out=OK, others_out=DENY, denied=(Role.KADER, Role.MITRA))
+#: Acting on a case's persons and screening: the officers who work the case; readers are refused.
+CASE_WORK = _scoped(
+    national_out=OK, others_out=DENY, denied=(Role.KADER, Role.MITRA, Role.ANALIS, Role.PUSAT)
+)
+#: The export page and the files without a readable marker (XLSX): every case reader.
+EXPORT_PAGE = _scoped(national_out=OK, others_out=OK, denied=(Role.KADER, Role.MITRA))
 #: Referrals: officers through the case's territory, the national desk everywhere, a partner's liaison
 #: only the referrals to their own organisation (the in-scope one goes to Polres Serang, the
 #: out-of-scope one to a police office in Surabaya); village focal points never.
@@ -151,6 +161,14 @@ ROUTES: list[Route] = [
     Route("intake:desa", _same(OK), anonymous=OK, obj="region", kwargs=lambda code: {"desa_code": code}),
     Route("intake:poster", _same(OK), anonymous=OK, obj="region", kwargs=lambda code: {"desa_code": code}),
     # The field app: every role that files reports, not partner liaisons.
+    Route("education:index", _same(OK), anonymous=OK),
+    Route("education:tppo", _same(OK), anonymous=OK),
+    Route("education:tppm", _same(OK), anonymous=OK),
+    Route("education:modus", _same(OK), anonymous=OK),
+    Route("education:procedure", _same(OK), anonymous=OK),
+    Route("education:what_to_do", _same(OK), anonymous=OK),
+    Route("education:booklet", _same(OK), anonymous=OK),
+    Route("education:check", _same(OK), anonymous=OK),
     Route("intake:field", FIELD_APP),
     Route("intake:field_sw", _same(OK), anonymous=OK),
     Route("intake:field_manifest", _same(OK), anonymous=OK),
@@ -192,6 +210,20 @@ ROUTES: list[Route] = [
     ),
     Route("cases:list", CASE_VIEW, obj="case", is_list=True),
     Route("cases:detail", CASE_DETAIL, obj="case", kwargs=_pk("pk")),
+    Route("persons:case", CASE_DETAIL, obj="case", kwargs=_pk("pk")),
+    Route("persons:add", CASE_WORK, obj="case", kwargs=_pk("pk")),
+    Route("persons:screening", CASE_WORK, obj="case", kwargs=_pk("pk")),
+    Route("persons:edit", CASE_WORK, obj="person", kwargs=_pk("pk")),
+    Route("persons:identifiers", CASE_WORK, obj="person", kwargs=_pk("pk")),
+    # Both persons share one phone number: the lookup lists only the one in reach.
+    Route("persons:phone", CASE_VIEW, obj="person", is_list=True, query={"phone": "0812-3456-7890"}),
+    Route("exports:index", EXPORT_PAGE),
+    Route("exports:signals_csv", CASE_VIEW, obj="report", is_list=True, marker=lambda r: f"\n{r.pk},"),
+    Route("exports:signals_xlsx", EXPORT_PAGE),
+    Route("exports:cases_csv", CASE_VIEW, obj="case", is_list=True, marker=lambda c: f"\n{c.number},"),
+    Route("exports:cases_xlsx", EXPORT_PAGE),
+    Route("exports:htcds_json", CASE_VIEW, obj="case", is_list=True, marker=lambda c: f'"id": "{c.number}"'),
+    Route("exports:htcds_csv", CASE_VIEW, obj="case", is_list=True, marker=lambda c: f",{c.number},"),
     Route("referrals:case", CASE_DETAIL, obj="case", kwargs=_pk("pk")),
     Route("referrals:inbox", REFERRAL_VIEW, obj="referral", is_list=True),
     Route("referrals:detail", REFERRAL_DETAIL, obj="referral", kwargs=_pk("pk")),
@@ -286,6 +318,10 @@ def world(demo_world) -> World:
         )
     )
     assert case_in is not None and case_out is not None
+    person_in, person_out = (
+        person_add(case=case, actor=actor, data=PersonData(role="potential_victim", phone="0812-3456-7890"))
+        for case, actor in ((case_in, users["pimpasa.tirtayasa"]), (case_out, supervisor_out))
+    )
     polres_out = organisation_upsert(
         name="Polrestabes Surabaya (Satgas TPPO)",
         kind=OrgKind.POLRES,
@@ -313,6 +349,7 @@ def world(demo_world) -> World:
         referral_in,
         referral_out,
     )
+    world.person_in, world.person_out = person_in, person_out
     world.programme = _programme(users["admin"], org_out)
     return world
 
@@ -368,6 +405,8 @@ def _objects(world: World, route: Route, role: str) -> tuple[Any, Any]:
         return world.report_in, world.report_out
     if route.obj == "case":
         return world.case_in, world.case_out
+    if route.obj == "person":
+        return world.person_in, world.person_out
     if route.obj == "referral":
         return world.referral_in, world.referral_out
     if route.obj in world.programme:
@@ -377,8 +416,12 @@ def _objects(world: World, route: Route, role: str) -> tuple[Any, Any]:
 
 def _marker(route: Route, obj: Any) -> str:
     """Text that appears in a response exactly when the object is shown."""
+    if route.marker is not None:
+        return route.marker(obj)
     if route.obj == "region":
         return f'"code": "{obj}"' if route.api else f"/wilayah/{obj}/"
+    if route.obj == "person":
+        return f"/kasus/{obj.case_id}/orang/"
     if route.api:
         return f'"id": {obj.pk}'
     if route.obj == "desa":
@@ -405,6 +448,7 @@ def _secret(route: Route, obj: Any) -> str:
         "audit": lambda: obj.hash,
         "report": lambda: obj.text,
         "case": lambda: obj.title,
+        "person": lambda: obj.case.title,
         "referral": lambda: obj.asked,
         "desa": lambda: obj.sk_number,
         "activity": lambda: obj.title,

@@ -116,6 +116,10 @@ ACCESS: dict[str, dict[str, dict[str, Reach]]] = {
     "cases.casetransition": {"view": dict(_CASE_READERS)},
     "cases.casenote": {"view": dict(_CASE_READERS)},
     "cases.casetask": {"view": dict(_CASE_READERS)},
+    # Persons involved and screenings follow their case; showing a person's identifiers needs the
+    # "change" reach (the officers who work the case). Exports read through these same entries.
+    "persons.person": {"view": dict(_CASE_READERS), "change": dict(_CASE_WORKERS)},
+    "persons.screening": {"view": dict(_CASE_READERS), "change": dict(_CASE_WORKERS)},
     # Referrals (issue #5): officers follow their case; a partner's liaison sees and answers only the
     # referrals to their own organisation ("respond"). Immigration actions are the case workers'.
     "referrals.referral": {

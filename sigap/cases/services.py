@@ -15,6 +15,7 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
@@ -203,14 +204,17 @@ def _apply_risk(case: Case, *, risk: str, actor: Any, now: datetime) -> bool:
 
 
 def _signals_risk(case: Case) -> str:
-    return sla.highest(list(Report.objects.filter(case_link__case=case).values_list("risk", flat=True)))
+    """The highest of the case's signals' risk and its latest screening's (``sigap.persons``)."""
+    risks = list(Report.objects.filter(case_link__case=case).values_list("risk", flat=True))
+    screenings = apps.get_model("persons", "Screening").objects.filter(case=case)
+    risks += screenings.order_by("-screened_at", "-pk").values_list("risk", flat=True)[:1]
+    return sla.highest(risks)
 
 
 @transaction.atomic
 def case_refresh_risk(*, case: Case, actor: Any = None, now: datetime | None = None) -> Case:
-    """Set the case's risk to the highest of its signals' and move its clock accordingly.
-
-    (Part 2 combines this with the structured screening.)"""
+    """Set the case's risk to the highest of its signals' and its latest screening's, and move its
+    clock accordingly."""
     case = _locked_case(case)
     _apply_risk(case, risk=_signals_risk(case), actor=actor, now=_now(now))
     return case

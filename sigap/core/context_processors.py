@@ -13,6 +13,7 @@ SECTIONS: list[tuple[str, Any, str]] = [
     ("core:home", _("Home"), ""),
     ("cases:inbox", _("Signals"), "cases.triagedecision"),
     ("cases:list", _("Cases"), "cases.case"),
+    ("exports:index", _("Exports"), "cases.case"),
     ("referrals:inbox", _("Referrals"), "referrals.referral"),
     ("programme:list", _("Programme"), "programme.desabinaan"),
     ("regions:list", _("Regions"), "regions.region"),

@@ -36,7 +36,7 @@ from sigap.intake.pow import BITS as POW_BITS
 from sigap.intake.pow import issue_challenge
 from sigap.intake.pow import verify as pow_verify
 from sigap.intake.selectors import public_village, public_village_search, report_messages
-from sigap.intake.services import report_find, report_submit, reporter_reply
+from sigap.intake.services import TEXT_MAX, report_find, report_submit, reporter_reply
 
 RECEIPT_KEY = "intake:receipt"
 STATUS_KEY = "intake:status_report"
@@ -85,6 +85,14 @@ def report_form(request: HttpRequest, desa_code: str | None = None) -> HttpRespo
         form = ReportForm(initial={"desa_code": preset[0]} if preset else None, desa_choices=choices)
         return _render_form(request, form, preset)
 
+    if "from_check" in request.POST:
+        # "Laporkan" from Cek Tawaran Kerja (sigap.education): the form opens with the offer filled
+        # in, for the person to add the place and consent. Nothing is stored until they send it.
+        text = request.POST.get("text", "")[:TEXT_MAX]
+        initial = {"text": text, "desa_code": preset[0] if preset else ""}
+        return _render_form(
+            request, ReportForm(initial=initial, desa_choices=[preset] if preset else []), preset
+        )
     query = request.POST.get("desa_query", "")
     choices = _posted_village_choices(request)
     form = ReportForm(request.POST, request.FILES, desa_choices=choices)

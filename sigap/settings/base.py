@@ -31,7 +31,10 @@ INSTALLED_APPS = [
     "sigap.audit",
     "sigap.intake",
     "sigap.cases",
+    "sigap.persons",
+    "sigap.exports",
     "sigap.referrals",
+    "sigap.education",
     "sigap.programme",
 ]
 
@@ -241,6 +244,8 @@ SIGAP_VAR_DIR = VAR_DIR
 SIGAP_DEFAULT_CODE_VERSION = "kepmendagri_2025"
 SIGAP_FIELD_KEYS = env_list("SIGAP_FIELD_KEYS", [])
 SIGAP_HMAC_KEY = env_str("SIGAP_HMAC_KEY")
+#: The blind index of persons' phone numbers (keyed HMAC); empty: derived from SIGAP_HMAC_KEY.
+SIGAP_BLIND_INDEX_KEY = env_str("SIGAP_BLIND_INDEX_KEY")
 #: Bumped with the field app's cached files: a new value makes phones fetch them again.
 SIGAP_ASSET_VERSION = "2026-11-29.2"
 #: Alerts by email: printed to the console unless a deployment configures SMTP (prod does).

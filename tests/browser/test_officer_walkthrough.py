@@ -85,7 +85,31 @@ def test_pimpasa_takes_a_critical_signal_to_a_closed_case(browser: Browser, live
     move.get_by_label("Alasan").fill("Menghubungi keluarga dan memeriksa nomor perekrut.")
     post_form(page, "form:has(input[name=action][value=transition])")
 
-    # 4. Referral to Polres Serang.
+    # 4. The screening (ILO/EC indicators): what the family confirmed by phone.
+    page.get_by_role("navigation", name="Bagian kasus").get_by_role("link", name="Orang & skrining").click()
+    page.get_by_role("link", name="Lakukan skrining").click()
+    for code in (
+        "deceived_job",
+        "deceived_wages",
+        "deceived_documents",
+        "vuln_economic",
+        "minor",
+        "departure_72h",
+    ):
+        page.locator(f"input[name=q_{code}][value=yes]").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Simpan skrining").click()
+    with server_side():
+        from sigap.persons.models import Screening
+
+        screening = Screening.objects.get(case=case)
+        assert screening.risk == "critical"
+        case.refresh_from_db()
+        assert case.risk == "critical"
+    shots(page, "screening")
+    page.goto(live_app + f"/kasus/{case.pk}/")
+
+    # 5. Referral to Polres Serang.
     page.get_by_role("navigation", name="Bagian kasus").get_by_role("link", name="Rujukan & tindakan").click()
     refer = page.locator("#refer-form")
     refer.get_by_label("Polres Serang (Satgas TPPO)").check()
@@ -98,7 +122,7 @@ def test_pimpasa_takes_a_critical_signal_to_a_closed_case(browser: Browser, live
         assert case.state == CaseState.DIRUJUK
     shots(page, "referred")
 
-    # 5. The Polres liaison sees only this referral, accepts it and records the outcome.
+    # 6. The Polres liaison sees only this referral, accepts it and records the outcome.
     sign_in(page, live_app, "mitra.polres")
     page.goto(live_app + "/rujukan/")
     expect(page.locator("main a[href^='/rujukan/']")).to_have_count(1)
@@ -118,7 +142,7 @@ def test_pimpasa_takes_a_critical_signal_to_a_closed_case(browser: Browser, live
     assert hidden is not None and hidden.status == 404  # the partner never sees the case
     shots(page, "partner-outcome")
 
-    # 6. The PIMPASA sees the loop closed and closes the case as referred on.
+    # 7. The PIMPASA sees the loop closed and closes the case as referred on.
     sign_in(page, live_app, "pimpasa.tirtayasa")
     page.goto(live_app + f"/kasus/{case.pk}/rujukan/")
     expect(page.locator("main")).to_contain_text("Diselidiki")
@@ -131,7 +155,7 @@ def test_pimpasa_takes_a_critical_signal_to_a_closed_case(browser: Browser, live
         case.refresh_from_db()
         assert case.state == CaseState.DITUTUP_DIRUJUK and case.sla_met_at is not None
 
-    # 7. The supervisor sees the clock and the audit trail, every step with its reason.
+    # 8. The supervisor sees the clock and the audit trail, every step with its reason.
     sign_in(page, live_app, "supervisor.serang")
     page.goto(live_app + f"/kasus/{case.pk}/")
     expect(page.locator(".case-meta .clock")).to_contain_text("Ditanggapi")
@@ -140,6 +164,7 @@ def test_pimpasa_takes_a_critical_signal_to_a_closed_case(browser: Browser, live
         ("triage.decide", "Anak 16 tahun direkrut ke Kamboja"),
         ("case.open", "Anak 16 tahun direkrut ke Kamboja"),
         ("case.transition", "Menghubungi keluarga"),
+        ("screening.record", ""),
         ("referral.create", ""),
         ("referral.accept", ""),
         ("referral.outcome", "Diselidiki"),

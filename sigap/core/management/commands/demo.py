@@ -25,6 +25,10 @@ class Command(BaseCommand):
         added = demo_signals()
         if added:
             self.stdout.write(f"Demo signals: {added} reports read by the engine, some triaged into cases.")
+        from sigap.persons.demo import demo_persons
+
+        if demo_persons():
+            self.stdout.write("Demo persons and screenings added to the demo cases.")
         from sigap.programme.demo import demo_programme
 
         if demo_programme():

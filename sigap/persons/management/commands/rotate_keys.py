@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from sigap.persons.rotation import BATCH, rotate_keys
+
+
+class Command(BaseCommand):
+    help = (
+        "Re-encrypt every sealed personal-data column under the first key of SIGAP_FIELD_KEYS "
+        "(put the new key first, keep the old ones, run this, then remove the old keys). "
+        "--rebuild-index recomputes the phone blind index after SIGAP_BLIND_INDEX_KEY changed."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--batch", type=int, default=BATCH, help="rows per transaction")
+        parser.add_argument("--rebuild-index", action="store_true", help="recompute the phone blind index")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        report = rotate_keys(batch=options["batch"], rebuild_index=options["rebuild_index"])
+        for column, count in sorted(report.rotated.items()):
+            self.stdout.write(f"{column}: {count} re-encrypted")
+        self.stdout.write(
+            f"Re-encrypted {report.total_rotated} value(s); "
+            f"{sum(report.current.values())} already under the first key; "
+            f"{report.reindexed} phone index(es) rebuilt."
+        )

@@ -1,0 +1,136 @@
+"""Key rotation: re-encrypt every sealed column under the first key of ``SIGAP_FIELD_KEYS``, and
+rebuild the phone blind index under the current ``SIGAP_BLIND_INDEX_KEY``.
+
+Every model field whose name ends in ``_sealed`` is a Fernet token written by ``core.crypto.seal``
+(persons, case notes, reporters of intake reports, WhatsApp senders, and any column added later under
+the same convention). Rows are walked by primary key in batches, each batch in its own transaction; a
+token already under the first key is left alone, so a second run changes nothing (idempotent) and an
+interrupted run resumes where it stopped. The audit event carries counts only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from cryptography.fernet import Fernet, InvalidToken
+from django.apps import apps
+from django.conf import settings
+from django.db import models, transaction
+
+from sigap.audit.services import audit_record
+from sigap.core.crypto import reseal, unseal
+from sigap.persons.blind_index import phone_index
+
+BATCH = 500
+SEALED_SUFFIX = "_sealed"
+
+
+@dataclass
+class RotationReport:
+    rotated: dict[str, int] = field(default_factory=dict)  # "app.model.field" → tokens re-encrypted
+    current: dict[str, int] = field(default_factory=dict)  # already under the first key
+    reindexed: int = 0
+
+    @property
+    def total_rotated(self) -> int:
+        return sum(self.rotated.values())
+
+
+def sealed_columns() -> Iterator[tuple[type[models.Model], list[str]]]:
+    """Every concrete model with ``*_sealed`` text columns, and those columns."""
+    for model in apps.get_models():
+        names = [
+            f.name
+            for f in model._meta.concrete_fields
+            if f.name.endswith(SEALED_SUFFIX) and isinstance(f, models.TextField | models.CharField)
+        ]
+        if names:
+            yield model, names
+
+
+def _primary() -> Fernet:
+    key = settings.SIGAP_FIELD_KEYS[0]
+    return Fernet(key.encode() if isinstance(key, str) else key)
+
+
+def _is_current(primary: Fernet, token: str) -> bool:
+    try:
+        primary.decrypt(token.encode("ascii"))
+    except InvalidToken:
+        return False
+    return True
+
+
+def _batches(model: type[models.Model], columns: list[str], batch: int) -> Iterator[list[models.Model]]:
+    last = None
+    manager = model._base_manager
+    while True:
+        qs = manager.order_by("pk").only("pk", *columns)
+        if last is not None:
+            qs = qs.filter(pk__gt=last)
+        rows = list(qs[:batch])
+        if not rows:
+            return
+        yield rows
+        last = rows[-1].pk
+
+
+def rotate_keys(*, batch: int = BATCH, rebuild_index: bool = False) -> RotationReport:
+    """Re-encrypt every sealed value not yet under the first key; optionally rebuild the phone index."""
+    report = RotationReport()
+    primary = _primary()
+    for model, columns in sealed_columns():
+        label = model._meta.label_lower
+        for rows in _batches(model, columns, batch):
+            changed = []
+            for row in rows:
+                dirty = False
+                for column in columns:
+                    token = getattr(row, column)
+                    key = f"{label}.{column}"
+                    if not token:
+                        continue
+                    if _is_current(primary, token):
+                        report.current[key] = report.current.get(key, 0) + 1
+                        continue
+                    setattr(row, column, reseal(token))
+                    report.rotated[key] = report.rotated.get(key, 0) + 1
+                    dirty = True
+                if dirty:
+                    changed.append(row)
+            if changed:
+                with transaction.atomic():
+                    model._base_manager.bulk_update(changed, columns)
+    if rebuild_index:
+        report.reindexed = rebuild_phone_index(batch=batch)
+    audit_record(
+        actor=None,
+        action="keys.rotate",
+        object_type="core.crypto",
+        metadata={
+            "rotated": report.rotated,
+            "already_current": report.current,
+            "reindexed": report.reindexed,
+            "keys": len(settings.SIGAP_FIELD_KEYS),
+        },
+    )
+    return report
+
+
+def rebuild_phone_index(*, batch: int = BATCH) -> int:
+    """Recompute every person's phone index from the sealed number; returns how many changed."""
+    person_model = apps.get_model("persons", "Person")
+    changed_count = 0
+    for rows in _batches(person_model, ["phone_sealed", "phone_index"], batch):
+        changed = []
+        for row in rows:
+            index = phone_index(unseal(row.phone_sealed))  # type: ignore[attr-defined]
+            if index != row.phone_index:  # type: ignore[attr-defined]
+                row.phone_index = index  # type: ignore[attr-defined]
+                changed.append(row)
+        if changed:
+            with transaction.atomic():
+                person_model._base_manager.bulk_update(changed, ["phone_index"])
+            changed_count += len(changed)
+    return changed_count
