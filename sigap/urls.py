@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("sigap.persons.urls")),
     path("ekspor/", include("sigap.exports.urls")),
     path("", include("sigap.referrals.urls")),
+    path("", include("sigap.programme.urls")),
     path("wilayah/", include("sigap.regions.urls")),
     path("organisasi/", include("sigap.organisations.urls")),
     path("akun/", include("sigap.accounts.urls")),

@@ -90,6 +90,8 @@ class World:
     region_out: str = "35.78.31.1004"
     person_in: Any = None
     person_out: Any = None
+    # The Desa Binaan programme (issue #6): "desa", "activity" and "quiz" (its test) → (in, out).
+    programme: dict[str, tuple[Any, Any]] = field(default_factory=dict)
 
 
 @dataclass
@@ -130,6 +132,10 @@ EXPORT_PAGE = _scoped(national_out=OK, others_out=OK, denied=(Role.KADER, Role.M
 #: out-of-scope one to a police office in Surabaya); village focal points never.
 REFERRAL_VIEW = _scoped(national_out=OK, others_out=HIDDEN, denied=(Role.KADER,))
 REFERRAL_DETAIL = _scoped(national_out=OK, others_out=DENY, denied=(Role.KADER,))
+#: The Desa Binaan programme: officers and the Kanwil analyst in their territory, a village focal
+#: point their own village, the national desk everywhere, partners nothing.
+PROGRAMME_VIEW = _scoped(national_out=OK, others_out=HIDDEN, denied=(Role.MITRA,))
+PROGRAMME_DETAIL = _scoped(national_out=OK, others_out=DENY, denied=(Role.MITRA,))
 
 ROUTES: list[Route] = [
     Route("core:home", _same(OK)),
@@ -221,6 +227,19 @@ ROUTES: list[Route] = [
     Route("referrals:case", CASE_DETAIL, obj="case", kwargs=_pk("pk")),
     Route("referrals:inbox", REFERRAL_VIEW, obj="referral", is_list=True),
     Route("referrals:detail", REFERRAL_DETAIL, obj="referral", kwargs=_pk("pk")),
+    Route("programme:list", PROGRAMME_VIEW, obj="desa", is_list=True),
+    Route("programme:desa", PROGRAMME_DETAIL, obj="desa", kwargs=lambda db: {"code": db.desa_id}),
+    Route("programme:activity", PROGRAMME_DETAIL, obj="activity", kwargs=_pk("pk")),
+    # The test sheet behind the QR code and the FAQ: public, the same for everyone.
+    Route("programme:quiz", _same(OK), anonymous=OK, obj="quiz", kwargs=lambda t: {"code": t.code}),
+    Route(  # nothing answered yet in this session: back to the sheet
+        "programme:quiz_done",
+        _same(REDIRECT),
+        anonymous=REDIRECT,
+        obj="quiz",
+        kwargs=lambda t: {"code": t.code},
+    ),
+    Route("programme:faq", _same(OK), anonymous=OK),
 ]
 #: Routes that are not pages of their own (ninja's bare prefix answers 404 to everyone).
 NOT_PAGES = {"api:api-root"}
@@ -331,7 +350,46 @@ def world(demo_world) -> World:
         referral_out,
     )
     world.person_in, world.person_out = person_in, person_out
+    world.programme = _programme(users["admin"], org_out)
     return world
+
+
+def _programme(admin: User, org_out: Organisation) -> dict[str, tuple[Any, Any]]:
+    from datetime import date
+
+    from sigap.programme.services import (
+        activity_record,
+        desa_binaan_designate,
+        question_bank_load,
+        test_attach,
+    )
+
+    question_bank_load()
+    kanim = Organisation.objects.get(short_name="Kanim Serang")
+    found: dict[str, list[Any]] = {"desa": [], "activity": [], "quiz": []}
+    for marker, code, office in (("dalam", "36.04.13.2007", kanim), ("luar", "35.78.31.1004", org_out)):
+        db = desa_binaan_designate(
+            actor=admin,
+            desa_code=code,
+            office=office,
+            sk_number=f"SK-{marker}-2025",
+            sk_date=date(2025, 10, 1),
+            designated_on=date(2025, 10, 1),
+            criteria=["border_coast"],
+        )
+        activity = activity_record(
+            actor=admin,
+            desa_binaan=db,
+            kind="sosialisasi",
+            title=f"Sosialisasi-{marker}",
+            held_on=date(2025, 11, 12),
+            place="Sekolah",
+            materials=["modus_tppo"],
+        )
+        found["desa"].append(db)
+        found["activity"].append(activity)
+        found["quiz"].append(test_attach(actor=admin, activity=activity))
+    return {key: (values[0], values[1]) for key, values in found.items()}
 
 
 def _objects(world: World, route: Route, role: str) -> tuple[Any, Any]:
@@ -351,6 +409,8 @@ def _objects(world: World, route: Route, role: str) -> tuple[Any, Any]:
         return world.person_in, world.person_out
     if route.obj == "referral":
         return world.referral_in, world.referral_out
+    if route.obj in world.programme:
+        return world.programme[route.obj]
     return None, None
 
 
@@ -364,6 +424,10 @@ def _marker(route: Route, obj: Any) -> str:
         return f"/kasus/{obj.case_id}/orang/"
     if route.api:
         return f'"id": {obj.pk}'
+    if route.obj == "desa":
+        return f"/program/desa/{obj.desa_id}/"
+    if route.obj == "quiz":
+        return f"/tes/{obj.code}/"
     prefix = {
         "org": "/organisasi/",
         "account": "/akun/",
@@ -371,6 +435,7 @@ def _marker(route: Route, obj: Any) -> str:
         "report": "/sinyal/",
         "case": "/kasus/",
         "referral": "/rujukan/",
+        "activity": "/program/kegiatan/",
     }[route.obj]
     return f"{prefix}{obj.pk}/"
 
@@ -385,6 +450,9 @@ def _secret(route: Route, obj: Any) -> str:
         "case": lambda: obj.title,
         "person": lambda: obj.case.title,
         "referral": lambda: obj.asked,
+        "desa": lambda: obj.sk_number,
+        "activity": lambda: obj.title,
+        "quiz": lambda: obj.activity.title,
     }[route.obj]()
 
 

@@ -51,6 +51,8 @@ _CASE_WORKERS: dict[str, Reach] = {
     Role.ADMIN: ALL,
 }
 
+_PROGRAMME_READERS = dict(_CASE_READERS)
+
 ACCESS: dict[str, dict[str, dict[str, Reach]]] = {
     # Reference data: the administrative map is public knowledge.
     "regions.region": {
@@ -130,6 +132,23 @@ ACCESS: dict[str, dict[str, dict[str, Reach]]] = {
         "view": dict(_CASE_READERS),
         "change": dict(_CASE_WORKERS),
     },
+    # The Desa Binaan programme (issue #6): officers and the Kanwil analyst in their territory, the
+    # national desk everywhere; a village focal point reads their own village's registry entry and
+    # activities (its scope is the village), never the network's contacts; partners nothing.
+    # Contacts' names and phones are shown ("reveal", audited) to the territory's officers only.
+    **{
+        f"programme.{name}": {"view": dict(_PROGRAMME_READERS) | kader, "change": dict(_CASE_WORKERS)}
+        for name, kader in (
+            ("desabinaan", {Role.KADER: TERRITORY}),
+            ("pimpasaassignment", {Role.KADER: TERRITORY}),
+            ("networkcontact", {}),
+            ("activity", {Role.KADER: TERRITORY}),
+            ("participantcount", {Role.KADER: TERRITORY}),
+            ("questionanswer", {Role.KADER: TERRITORY}),
+            ("knowledgetest", {Role.KADER: TERRITORY}),
+            ("testresponse", {Role.KADER: TERRITORY}),
+        )
+    },
     "audit.auditevent": {
         "view": {
             Role.SUPERVISOR: TERRITORY,
@@ -138,4 +157,10 @@ ACCESS: dict[str, dict[str, dict[str, Reach]]] = {
             Role.ADMIN: ALL,
         },
     },
+}
+ACCESS["programme.networkcontact"]["reveal"] = {
+    Role.PIMPASA: TERRITORY,
+    Role.SUPERVISOR: TERRITORY,
+    Role.ANALIS: TERRITORY,
+    Role.ADMIN: ALL,
 }

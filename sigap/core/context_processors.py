@@ -15,6 +15,7 @@ SECTIONS: list[tuple[str, Any, str]] = [
     ("cases:list", _("Cases"), "cases.case"),
     ("exports:index", _("Exports"), "cases.case"),
     ("referrals:inbox", _("Referrals"), "referrals.referral"),
+    ("programme:list", _("Programme"), "programme.desabinaan"),
     ("regions:list", _("Regions"), "regions.region"),
     ("organisations:list", _("Organisations"), "organisations.organisation"),
     ("accounts:list", _("Accounts"), "accounts.user"),

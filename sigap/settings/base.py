@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "sigap.exports",
     "sigap.referrals",
     "sigap.education",
+    "sigap.programme",
 ]
 
 MIDDLEWARE = [

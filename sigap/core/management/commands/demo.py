@@ -29,6 +29,10 @@ class Command(BaseCommand):
 
         if demo_persons():
             self.stdout.write("Demo persons and screenings added to the demo cases.")
+        from sigap.programme.demo import demo_programme
+
+        if demo_programme():
+            self.stdout.write("Demo programme: Desa Binaan and the 12 Nov 2025 socialisation.")
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in with any of these (password below):"))
         for login in logins:
             self.stdout.write(f"  {login.username:<22} {login.role}  [{login.where}]")

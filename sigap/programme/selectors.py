@@ -1,0 +1,197 @@
+"""Reading the programme: every read takes the user and goes through ``restrict``."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import get_language
+
+from sigap.core.access import reach_of, restrict
+from sigap.programme import stats
+from sigap.programme.models import (
+    Activity,
+    DesaBinaan,
+    KnowledgeTest,
+    NetworkContact,
+    ParticipantCount,
+    ParticipantGroup,
+    Phase,
+    PimpasaAssignment,
+    QuestionAnswer,
+    Sex,
+    TestItem,
+    TestResponse,
+)
+
+
+def desa_binaan_list(*, user: Any) -> QuerySet[DesaBinaan]:
+    return restrict(DesaBinaan.objects.all(), user, "view").select_related("desa", "desa__parent", "office")
+
+
+def desa_binaan_get(*, user: Any, code: str) -> DesaBinaan | None:
+    return desa_binaan_list(user=user).filter(desa_id=code).first()
+
+
+def current_pimpasa(*, user: Any, desa_binaan: DesaBinaan) -> PimpasaAssignment | None:
+    return assignments(user=user, desa_binaan=desa_binaan).filter(until__isnull=True).first()
+
+
+def assignments(*, user: Any, desa_binaan: DesaBinaan) -> QuerySet[PimpasaAssignment]:
+    return restrict(PimpasaAssignment.objects.filter(desa_binaan=desa_binaan), user, "view").select_related(
+        "officer"
+    )
+
+
+def pimpasa_choices(*, user: Any, desa_binaan: DesaBinaan) -> QuerySet[Any]:
+    """PIMPASA accounts the user can see whose territory covers the village."""
+    from sigap.accounts.models import User
+    from sigap.core.territory import ancestor_codes
+
+    return (
+        restrict(
+            User.objects.filter(
+                role="pimpasa", is_active=True, scope_regions__code__in=ancestor_codes(desa_binaan.desa_id)
+            ),
+            user,
+            "view",
+        )
+        .distinct()
+        .order_by("username")
+    )
+
+
+def contacts(*, user: Any, desa_binaan: DesaBinaan) -> QuerySet[NetworkContact]:
+    """The network, masked: names and phones stay sealed until ``services.contact_reveal``."""
+    return restrict(NetworkContact.objects.filter(desa_binaan=desa_binaan, is_active=True), user, "view")
+
+
+def contact_get(*, user: Any, desa_binaan: DesaBinaan, pk: int) -> NetworkContact | None:
+    return contacts(user=user, desa_binaan=desa_binaan).filter(pk=pk).first()
+
+
+def may_reveal(*, user: Any) -> bool:
+    return reach_of(user, NetworkContact, "reveal") is not None
+
+
+def may_change(*, user: Any, desa_binaan: DesaBinaan) -> bool:
+    return restrict(DesaBinaan.objects.filter(pk=desa_binaan.pk), user, "change").exists()
+
+
+def activities(*, user: Any, desa_binaan: DesaBinaan | None = None) -> QuerySet[Activity]:
+    qs = restrict(Activity.objects.all(), user, "view").select_related("desa_binaan__desa", "organiser")
+    if desa_binaan is not None:
+        qs = qs.filter(desa_binaan=desa_binaan)
+    return qs.order_by("-held_on", "-pk")
+
+
+def activity_get(*, user: Any, pk: int) -> Activity | None:
+    return activities(user=user).filter(pk=pk).first()
+
+
+@dataclass(frozen=True)
+class ParticipantRow:
+    group: Any
+    cells: list[int | str | None]  # per sex: a number, None (present, number not given) or "" (absent)
+    total: int | None
+
+
+def participant_table(*, user: Any, activity: Activity) -> tuple[list[Any], list[ParticipantRow]]:
+    """Groups × sex. A group recorded without a number shows as present, never as zero."""
+    rows = list(restrict(ParticipantCount.objects.filter(activity=activity), user, "view"))
+    sexes = [s for s in Sex if any(r.sex == s for r in rows)]
+    table = []
+    for group in ParticipantGroup:
+        mine = {r.sex: r.count for r in rows if r.group == group}
+        if not mine:
+            continue
+        cells: list[int | str | None] = [mine.get(s, "") for s in sexes]
+        counts = [c for c in mine.values()]
+        total = sum(c for c in counts if c is not None) if all(c is not None for c in counts) else None
+        table.append(ParticipantRow(group.label, cells, total))
+    return [s.label for s in sexes], table
+
+
+def questions(*, user: Any, activity: Activity) -> QuerySet[QuestionAnswer]:
+    return restrict(QuestionAnswer.objects.filter(activity=activity), user, "view")
+
+
+def question_get(*, user: Any, activity: Activity, pk: int) -> QuestionAnswer | None:
+    return questions(user=user, activity=activity).filter(pk=pk).first()
+
+
+def faq_public() -> QuerySet[QuestionAnswer]:
+    """Published questions and answers: public by the officer's decision (no personal data in them)."""
+    return (
+        QuestionAnswer.objects.filter(promoted_at__isnull=False)
+        .select_related("activity__desa_binaan__desa")
+        .order_by("-promoted_at", "-pk")
+    )
+
+
+def test_of(*, user: Any, activity: Activity) -> KnowledgeTest | None:
+    return restrict(KnowledgeTest.objects.filter(activity=activity), user, "view").first()
+
+
+def test_public(*, code: str) -> KnowledgeTest | None:
+    """A test by its public code, for the no-account page."""
+    return (
+        KnowledgeTest.objects.select_related("activity__desa_binaan__desa").filter(code=code.upper()).first()
+    )
+
+
+def test_summary(*, user: Any, test: KnowledgeTest) -> stats.Summary:
+    sheets = list(restrict(TestResponse.objects.filter(test=test), user, "view"))
+    pre = [s.percent for s in sheets if s.phase == Phase.PRE]
+    post = [s.percent for s in sheets if s.phase == Phase.POST]
+    by_id = {s.pk: s for s in sheets}
+    pairs = [
+        (by_id[s.paired_with_id].percent, s.percent)
+        for s in sheets
+        if s.phase == Phase.POST and s.paired_with_id in by_id
+    ]
+    return stats.summarise(pre, post, pairs)
+
+
+def village_over_time(*, user: Any, desa_binaan: DesaBinaan) -> list[tuple[Activity, stats.Summary]]:
+    """Each activity of the village that has a test, oldest first, with its figures."""
+    rows = []
+    for activity in activities(user=user, desa_binaan=desa_binaan).order_by("held_on", "pk"):
+        test = test_of(user=user, activity=activity)
+        if test is not None:
+            rows.append((activity, test_summary(user=user, test=test)))
+    return rows
+
+
+@dataclass(frozen=True)
+class ShownItem:
+    code: str
+    text: str
+    options: list[tuple[int, str]]  # (index in the bank, text), in a stable shuffled order
+
+
+def _shuffle_key(code: str, index: int) -> str:
+    return hashlib.sha256(f"{code}:{index}".encode()).hexdigest()
+
+
+def items_for_display(test: KnowledgeTest) -> list[ShownItem]:
+    """The test's questions in the current language, each item's options in a fixed shuffled order
+    (the bank lists the right answer first)."""
+    lang = "en" if (get_language() or "id").startswith("en") else "id"
+    shown = []
+    for item in test.ordered_items():
+        order = sorted(range(len(item.options)), key=lambda i: _shuffle_key(item.code, i))
+        shown.append(
+            ShownItem(
+                item.code,
+                item.text_en if lang == "en" else item.text_id,
+                [(i, item.options[i][lang]) for i in order],
+            )
+        )
+    return shown
+
+
+def bank_items() -> QuerySet[TestItem]:
+    return TestItem.objects.filter(is_active=True)

@@ -1,0 +1,411 @@
+"""Writing the programme's data: keyword-only functions, one transaction each, every step audited.
+
+Acting needs the "change" reach on the village (``restrict(..., "change")``: the PIMPASA and the Kanim
+supervisor in their territory, administrators everywhere); otherwise ``PermissionDenied``. Public
+test answers (``test_submit`` with no actor) need only an open test. Audit metadata holds ids, codes
+and counts, never names, phone numbers, questions or answers.
+"""
+
+from __future__ import annotations
+
+import secrets
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from sigap.audit.services import audit_read, audit_record
+from sigap.core.access import restrict
+from sigap.core.crypto import digest, seal, unseal
+from sigap.core.exceptions import ApplicationError
+from sigap.organisations.models import Organisation
+from sigap.programme.models import (
+    Activity,
+    ActivityKind,
+    ContactRole,
+    Criterion,
+    DesaBinaan,
+    KnowledgeTest,
+    Material,
+    NetworkContact,
+    ParticipantCount,
+    ParticipantGroup,
+    Phase,
+    PimpasaAssignment,
+    QuestionAnswer,
+    ResponseSource,
+    Sex,
+    TestItem,
+    TestResponse,
+)
+from sigap.regions.models import Region
+
+BANK = Path(__file__).resolve().parent / "data" / "question_bank.toml"
+#: Public test codes and pairing codes: no 0/O, 1/I/L, so they survive being read aloud and typed.
+ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def _require_change(actor: Any, desa_binaan: DesaBinaan) -> None:
+    if not restrict(DesaBinaan.objects.filter(pk=desa_binaan.pk), actor, "change").exists():
+        raise PermissionDenied
+
+
+def _code(length: int) -> str:
+    return "".join(secrets.choice(ALPHABET) for _ in range(length))
+
+
+@transaction.atomic
+def desa_binaan_designate(
+    *,
+    actor: Any,
+    desa_code: str,
+    office: Organisation,
+    sk_number: str,
+    sk_date: date,
+    designated_on: date,
+    criteria: list[str],
+    status: str = "aktif",
+    notes: str = "",
+) -> DesaBinaan:
+    """Designate a village (or update its designation). Only a desa/kelurahan can be designated."""
+    desa = Region.objects.filter(code=desa_code, level=4).first()
+    if desa is None:
+        raise ApplicationError(_("Only a village (desa/kelurahan) can be a Desa Binaan."))
+    if not restrict(Region.objects.filter(pk=desa_code), actor, "view").exists():
+        raise PermissionDenied
+    unknown = sorted(set(criteria) - set(Criterion.values))
+    if unknown:
+        raise ApplicationError(_("Unknown selection criteria."), extra={"criteria": unknown})
+    existing = DesaBinaan.objects.filter(desa=desa).first()
+    if existing is not None:
+        _require_change(actor, existing)
+    elif getattr(actor, "role", None) not in ("pimpasa", "supervisor", "admin"):
+        raise PermissionDenied
+    values = {
+        "office": office,
+        "sk_number": sk_number.strip(),
+        "sk_date": sk_date,
+        "designated_on": designated_on,
+        "criteria": sorted(set(criteria)),
+        "status": status,
+        "notes": notes,
+    }
+    desa_binaan, created = DesaBinaan.objects.update_or_create(desa=desa, defaults=values)
+    if created and not restrict(DesaBinaan.objects.filter(pk=desa_binaan.pk), actor, "change").exists():
+        raise PermissionDenied  # outside the actor's territory: the transaction rolls back
+    audit_record(
+        actor=actor,
+        action="programme.desa_designate" if created else "programme.desa_update",
+        obj=desa_binaan,
+        metadata={"criteria": values["criteria"], "status": status},
+    )
+    return desa_binaan
+
+
+@transaction.atomic
+def pimpasa_assign(*, actor: Any, desa_binaan: DesaBinaan, officer: Any, since: date) -> PimpasaAssignment:
+    """Assign a PIMPASA from ``since``; the current assignment ends that day (history is kept)."""
+    _require_change(actor, desa_binaan)
+    if getattr(officer, "role", None) != "pimpasa":
+        raise ApplicationError(_("Only a PIMPASA can be assigned to a Desa Binaan."))
+    current = desa_binaan.assignments.filter(until__isnull=True).first()
+    if current is not None:
+        if current.officer_id == officer.pk:
+            return current
+        if since < current.since:
+            raise ApplicationError(_("The new assignment cannot start before the current one."))
+        current.until = since
+        current.save(update_fields=["until"])
+    assignment = PimpasaAssignment.objects.create(
+        desa_binaan=desa_binaan, officer=officer, since=since, assigned_by=actor
+    )
+    audit_record(
+        actor=actor,
+        action="programme.pimpasa_assign",
+        obj=assignment,
+        metadata={
+            "officer": officer.pk,
+            "since": since.isoformat(),
+            "ended": current.pk if current else None,
+        },
+    )
+    return assignment
+
+
+@transaction.atomic
+def contact_add(
+    *, actor: Any, desa_binaan: DesaBinaan, role: str, name: str, phone: str = ""
+) -> NetworkContact:
+    _require_change(actor, desa_binaan)
+    if role not in ContactRole.values:
+        raise ApplicationError(_("Unknown role."))
+    if not name.strip():
+        raise ApplicationError(_("A name is needed."))
+    contact = NetworkContact.objects.create(
+        desa_binaan=desa_binaan,
+        role=role,
+        name_sealed=seal(name.strip()),
+        phone_sealed=seal(phone.strip()),
+        added_by=actor,
+    )
+    audit_record(actor=actor, action="programme.contact_add", obj=contact, metadata={"role": role})
+    return contact
+
+
+@dataclass(frozen=True)
+class ContactDetails:
+    name: str
+    phone: str
+
+
+def contact_reveal(*, actor: Any, contact: NetworkContact) -> ContactDetails:
+    """The contact's name and phone for an officer of the territory; the read is audited."""
+    if not restrict(NetworkContact.objects.filter(pk=contact.pk), actor, "reveal").exists():
+        raise PermissionDenied
+    audit_read(actor=actor, obj=contact, fields=["name", "phone"], purpose="programme.network")
+    return ContactDetails(name=unseal(contact.name_sealed), phone=unseal(contact.phone_sealed))
+
+
+@transaction.atomic
+def activity_record(
+    *,
+    actor: Any,
+    desa_binaan: DesaBinaan,
+    kind: str,
+    title: str,
+    held_on: date,
+    place: str,
+    materials: list[str],
+    officials: str = "",
+    summary: str = "",
+    follow_up: str = "",
+    source: str = "",
+    organiser: Organisation | None = None,
+) -> Activity:
+    _require_change(actor, desa_binaan)
+    if kind not in ActivityKind.values:
+        raise ApplicationError(_("Unknown kind of activity."))
+    if set(materials) - set(Material.values):
+        raise ApplicationError(_("Unknown material."))
+    activity = Activity.objects.create(
+        desa_binaan=desa_binaan,
+        kind=kind,
+        title=title.strip(),
+        held_on=held_on,
+        place=place.strip(),
+        organiser=organiser,
+        officials=officials.strip(),
+        materials=[m for m in Material.values if m in set(materials)],
+        summary=summary.strip(),
+        follow_up=follow_up.strip(),
+        source=source.strip(),
+        recorded_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="programme.activity_record",
+        obj=activity,
+        metadata={"kind": kind, "held_on": held_on.isoformat(), "materials": activity.materials},
+    )
+    return activity
+
+
+@transaction.atomic
+def participants_set(
+    *, actor: Any, activity: Activity, counts: list[tuple[str, str, int | None]]
+) -> list[ParticipantCount]:
+    """Replace the participants table: (group, sex, number or None when only presence is known)."""
+    _require_change(actor, activity.desa_binaan)
+    rows = []
+    seen = set()
+    for group, sex, count in counts:
+        if group not in ParticipantGroup.values or sex not in Sex.values:
+            raise ApplicationError(_("Unknown participant group or sex."))
+        if (group, sex) in seen:
+            raise ApplicationError(_("Each group and sex only once."))
+        if count is not None and count < 0:
+            raise ApplicationError(_("A number of participants cannot be negative."))
+        seen.add((group, sex))
+        rows.append(ParticipantCount(activity=activity, group=group, sex=sex, count=count))
+    activity.participants.all().delete()
+    ParticipantCount.objects.bulk_create(rows)
+    audit_record(
+        actor=actor,
+        action="programme.participants_set",
+        obj=activity,
+        metadata={"rows": len(rows), "total": sum(r.count or 0 for r in rows)},
+    )
+    return rows
+
+
+@transaction.atomic
+def question_add(
+    *, actor: Any, activity: Activity, question: str, answer: str, illustrative: bool = False
+) -> QuestionAnswer:
+    _require_change(actor, activity.desa_binaan)
+    if not question.strip() or not answer.strip():
+        raise ApplicationError(_("Both the question and the answer given are needed."))
+    qa = QuestionAnswer.objects.create(
+        activity=activity,
+        question=question.strip(),
+        answer=answer.strip(),
+        illustrative=illustrative,
+        recorded_by=actor,
+    )
+    audit_record(actor=actor, action="programme.question_add", obj=qa, metadata={"activity": activity.pk})
+    return qa
+
+
+@transaction.atomic
+def question_promote(*, actor: Any, qa: QuestionAnswer, public: bool = True) -> QuestionAnswer:
+    """Publish a question and its answer in the public FAQ (or take it back)."""
+    _require_change(actor, qa.activity.desa_binaan)
+    qa.promoted_at = timezone.now() if public else None
+    qa.promoted_by = actor if public else None
+    qa.save(update_fields=["promoted_at", "promoted_by"])
+    audit_record(
+        actor=actor,
+        action="programme.faq_publish" if public else "programme.faq_withdraw",
+        obj=qa,
+        metadata={"activity": qa.activity_id},
+    )
+    return qa
+
+
+def question_bank_load(*, path: Path = BANK) -> int:
+    """Load (or update) the question bank from its TOML file; returns how many items it holds."""
+    with path.open("rb") as handle:
+        data = tomllib.load(handle)
+    for raw in data["item"]:
+        options = [{"id": a, "en": b} for a, b in zip(raw["options_id"], raw["options_en"], strict=True)]
+        if raw["topic"] not in Material.values or not 0 <= raw["correct"] < len(options):
+            raise ValueError(f"question bank item {raw['code']} is malformed")
+        TestItem.objects.update_or_create(
+            code=raw["code"],
+            defaults={
+                "topic": raw["topic"],
+                "text_id": raw["id"],
+                "text_en": raw["en"],
+                "options": options,
+                "correct": raw["correct"],
+                "is_active": True,
+            },
+        )
+    return len(data["item"])
+
+
+@transaction.atomic
+def test_attach(*, actor: Any, activity: Activity, item_codes: list[str] | None = None) -> KnowledgeTest:
+    """Attach a pre/post test to an activity (the whole active bank unless items are named)."""
+    _require_change(actor, activity.desa_binaan)
+    existing = KnowledgeTest.objects.filter(activity=activity).first()
+    if existing is not None:
+        return existing
+    items = TestItem.objects.filter(is_active=True)
+    if item_codes is not None:
+        items = items.filter(code__in=item_codes)
+    if not items.exists():
+        raise ApplicationError(_("The question bank is empty."))
+    code = _code(6)
+    while KnowledgeTest.objects.filter(code=code).exists():  # pragma: no cover - 31^6 codes
+        code = _code(6)
+    test = KnowledgeTest.objects.create(activity=activity, code=code, created_by=actor)
+    test.items.set(items)
+    audit_record(actor=actor, action="programme.test_attach", obj=test, metadata={"items": items.count()})
+    return test
+
+
+def _pair_digest(test: KnowledgeTest, token: str) -> str:
+    return digest("programme.pair", test.code, token.strip().upper().replace("-", "").replace(" ", ""))
+
+
+def normalise_code(text: str) -> str:
+    return text.strip().upper().replace("-", "").replace(" ", "")
+
+
+@dataclass(frozen=True)
+class Submitted:
+    response: TestResponse
+    pair_code: str  # shown once after a pre test ("" after a post test)
+
+
+@transaction.atomic
+def test_submit(
+    *,
+    test: KnowledgeTest,
+    phase: str,
+    answers: dict[str, int],
+    pair_code: str = "",
+    actor: Any = None,
+) -> Submitted:
+    """Store one anonymous answer sheet. From a phone (``actor`` None) the test must be open; an
+    officer entering a paper sheet needs the change reach. A pre sheet gets a pairing code; a post
+    sheet with a known, unused code is paired with its pre sheet."""
+    if actor is not None:
+        _require_change(actor, test.activity.desa_binaan)
+    elif not test.is_open:
+        raise ApplicationError(_("This test is closed."))
+    if phase not in Phase.values:
+        raise ApplicationError(_("Choose before or after."))
+    items = test.ordered_items()
+    by_code = {item.code: item for item in items}
+    if set(answers) - set(by_code):
+        raise ApplicationError(_("An answer names a question that is not in this test."))
+    score = sum(1 for code, chosen in answers.items() if by_code[code].correct == chosen)
+    pre: TestResponse | None = None
+    new_code = ""
+    digest_value = ""
+    if phase == Phase.POST and pair_code.strip():
+        pre = (
+            TestResponse.objects.select_for_update()
+            .filter(test=test, phase=Phase.PRE, pair_digest=_pair_digest(test, pair_code))
+            .first()
+        )
+        if pre is None or TestResponse.objects.filter(paired_with=pre).exists():
+            raise ApplicationError(
+                _(
+                    "This code is not known for this test, or it was used already. "
+                    "Check it, or leave it empty."
+                )
+            )
+    if phase == Phase.PRE:
+        new_code = _code(6)
+        digest_value = _pair_digest(test, new_code)
+    response = TestResponse.objects.create(
+        test=test,
+        phase=phase,
+        answers={code: int(chosen) for code, chosen in answers.items()},
+        score=score,
+        total=len(items),
+        pair_digest=digest_value,
+        paired_with=pre,
+        source=ResponseSource.QR if actor is None else ResponseSource.PAPER,
+        entered_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="programme.test_answer",
+        obj=test,
+        metadata={
+            "response": response.pk,
+            "phase": phase,
+            "paired": pre is not None,
+            "source": response.source,
+        },
+    )
+    return Submitted(response, f"{new_code[:3]}-{new_code[3:]}" if new_code else "")
+
+
+@transaction.atomic
+def test_set_open(*, actor: Any, test: KnowledgeTest, is_open: bool) -> KnowledgeTest:
+    _require_change(actor, test.activity.desa_binaan)
+    test.is_open = is_open
+    test.save(update_fields=["is_open"])
+    audit_record(actor=actor, action="programme.test_open" if is_open else "programme.test_close", obj=test)
+    return test

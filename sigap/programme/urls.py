@@ -1,0 +1,14 @@
+from django.urls import path
+
+from sigap.programme import views
+
+app_name = "programme"
+urlpatterns = [
+    path("program/", views.desa_list, name="list"),
+    path("program/desa/<str:code>/", views.desa_detail, name="desa"),
+    path("program/kegiatan/<int:pk>/", views.activity_detail, name="activity"),
+    # Public, no account: the test's QR code points here; the FAQ lists published answers.
+    path("tes/<str:code>/", views.quiz, name="quiz"),
+    path("tes/<str:code>/selesai/", views.quiz_done, name="quiz_done"),
+    path("tanya-jawab/", views.faq, name="faq"),
+]

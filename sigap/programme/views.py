@@ -1,0 +1,327 @@
+"""Programme pages: the Desa Binaan list, a village, an activity (officers); the test sheet reached by
+QR code and the FAQ (public, no account, no JavaScript needed).
+
+Views stay thin: a selector or a service each, and ``ApplicationError`` back as a message.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from typing import Any
+
+import qrcode
+import qrcode.image.svg
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from sigap.core.access import require_reach
+from sigap.core.cache import count_use
+from sigap.core.exceptions import ApplicationError
+from sigap.core.middleware import client_ip
+from sigap.programme import selectors, services
+from sigap.programme.forms import (
+    ActivityForm,
+    AssignForm,
+    ContactForm,
+    ParticipantsForm,
+    QuestionForm,
+    SheetForm,
+)
+from sigap.programme.models import Activity, DesaBinaan, Phase
+
+#: Sheets per address and hour: a whole school class shares one address behind its Wi-Fi.
+SUBMIT_LIMIT = (300, 3600)
+DONE_KEY = "programme:quiz_done"
+PHASE_WORDS = {"sebelum": Phase.PRE, "sesudah": Phase.POST}
+
+
+def _limited(request: HttpRequest) -> bool:
+    key = "rl:quiz:" + hashlib.sha256((client_ip(request) or "unknown").encode()).hexdigest()[:32]
+    return count_use(cache, key, SUBMIT_LIMIT[1]) > SUBMIT_LIMIT[0]
+
+
+def _qr_svg(url: str) -> str:
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    svg = buffer.getvalue().decode()
+    return svg[svg.index("<svg") :]
+
+
+@login_required
+def desa_list(request: HttpRequest) -> HttpResponse:
+    require_reach(request.user, DesaBinaan)
+    rows = [
+        (db, selectors.current_pimpasa(user=request.user, desa_binaan=db))
+        for db in selectors.desa_binaan_list(user=request.user)
+    ]
+    return render(request, "programme/list.html", {"rows": rows})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def desa_detail(request: HttpRequest, code: str) -> HttpResponse:
+    require_reach(request.user, DesaBinaan)
+    desa_binaan = selectors.desa_binaan_get(user=request.user, code=code)
+    if desa_binaan is None:
+        raise Http404
+    revealed: dict[int, services.ContactDetails] = {}
+    may_change = selectors.may_change(user=request.user, desa_binaan=desa_binaan)
+    activity_form = ActivityForm()
+    contact_form = ContactForm()
+    officers = selectors.pimpasa_choices(user=request.user, desa_binaan=desa_binaan)
+    assign_form = AssignForm(officers=officers)
+    error = ""
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    if action in ("contact", "assign"):
+        if not may_change:
+            raise PermissionDenied
+        form = (
+            ContactForm(request.POST) if action == "contact" else AssignForm(request.POST, officers=officers)
+        )
+        if form.is_valid():
+            try:
+                if action == "contact":
+                    services.contact_add(actor=request.user, desa_binaan=desa_binaan, **form.cleaned_data)
+                else:
+                    services.pimpasa_assign(actor=request.user, desa_binaan=desa_binaan, **form.cleaned_data)
+            except ApplicationError as exc:
+                error = str(exc.message)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("programme:desa", code=desa_binaan.desa_id)
+        else:
+            error = _("Please check the form.")
+        if action == "contact":
+            contact_form = form  # type: ignore[assignment]
+        else:
+            assign_form = form  # type: ignore[assignment]
+    elif request.method == "POST" and request.POST.get("action") == "activity":
+        if not may_change:
+            raise PermissionDenied
+        activity_form = ActivityForm(request.POST)
+        if activity_form.is_valid():
+            try:
+                activity = services.activity_record(
+                    actor=request.user, desa_binaan=desa_binaan, **activity_form.cleaned_data
+                )
+            except ApplicationError as exc:
+                error = str(exc.message)
+            else:
+                messages.success(request, _("Activity recorded."))
+                return redirect("programme:activity", pk=activity.pk)
+        else:
+            error = _("Please check the form.")
+    elif request.method == "POST" and request.POST.get("action") == "reveal":
+        try:
+            contact_pk = int(request.POST.get("contact", ""))
+        except ValueError as exc:
+            raise Http404 from exc
+        contact = selectors.contact_get(user=request.user, desa_binaan=desa_binaan, pk=contact_pk)
+        if contact is None:
+            raise Http404
+        revealed[contact.pk] = services.contact_reveal(actor=request.user, contact=contact)
+    context = {
+        "db": desa_binaan,
+        "assignments": list(selectors.assignments(user=request.user, desa_binaan=desa_binaan)),
+        "contacts": [
+            (c, revealed.get(c.pk)) for c in selectors.contacts(user=request.user, desa_binaan=desa_binaan)
+        ],
+        "may_reveal": selectors.may_reveal(user=request.user),
+        "activities": list(selectors.activities(user=request.user, desa_binaan=desa_binaan)),
+        "over_time": selectors.village_over_time(user=request.user, desa_binaan=desa_binaan),
+        "may_change": may_change,
+        "activity_form": activity_form,
+        "contact_form": contact_form,
+        "assign_form": assign_form,
+        "error": error,
+    }
+    return render(request, "programme/desa.html", context, status=400 if error else 200)
+
+
+def _activity_post(request: HttpRequest, activity: Activity) -> HttpResponse | None:
+    """One of the activity page's forms; None when a form is to be shown again with its errors."""
+    user, action = request.user, request.POST.get("action", "")
+    if not selectors.may_change(user=user, desa_binaan=activity.desa_binaan):
+        raise PermissionDenied
+    if action in ("promote", "withdraw"):
+        try:
+            qa = selectors.question_get(user=user, activity=activity, pk=int(request.POST.get("qa", "")))
+        except ValueError:
+            qa = None
+        if qa is None:
+            raise Http404
+        services.question_promote(actor=user, qa=qa, public=action == "promote")
+        messages.success(
+            request, _("Published in the public FAQ.") if action == "promote" else _("Taken off the FAQ.")
+        )
+    elif action == "question":
+        qform = QuestionForm(request.POST)
+        if not qform.is_valid():
+            return None
+        services.question_add(actor=user, activity=activity, **qform.cleaned_data)
+        messages.success(request, _("Question recorded."))
+    elif action == "participants":
+        pform = ParticipantsForm(request.POST)
+        if not pform.is_valid():
+            return None
+        services.participants_set(actor=user, activity=activity, counts=pform.counts())
+        messages.success(request, _("Participants saved."))
+    elif action == "attach_test":
+        services.test_attach(actor=user, activity=activity)
+        messages.success(request, _("A pre/post test is attached."))
+    elif action in ("open_test", "close_test"):
+        test = selectors.test_of(user=user, activity=activity)
+        if test is None:
+            raise Http404
+        services.test_set_open(actor=user, test=test, is_open=action == "open_test")
+    elif action == "paper":
+        test = selectors.test_of(user=user, activity=activity)
+        if test is None:
+            raise Http404
+        form = SheetForm(request.POST, items=selectors.items_for_display(test), phase="", paper=True)
+        if not form.is_valid():
+            return None
+        submitted = services.test_submit(
+            test=test,
+            phase=form.cleaned_data["phase"],
+            answers=form.answers(),
+            pair_code=form.cleaned_data.get("pair_code", ""),
+            actor=user,
+        )
+        if submitted.pair_code:
+            messages.success(
+                request,
+                _("Paper sheet entered. Write this code on the sheet for the test after: %(code)s")
+                % {"code": submitted.pair_code},
+            )
+        else:
+            messages.success(request, _("Paper sheet entered."))
+    else:
+        raise Http404
+    return redirect("programme:activity", pk=activity.pk)
+
+
+def _participants_initial(activity: Activity) -> ParticipantsForm:
+    initial: dict[str, Any] = {}
+    for row in activity.participants.all():
+        if row.count is None:
+            initial[f"present_{row.group}"] = True
+        else:
+            initial[f"n_{row.group}_{row.sex}"] = row.count
+    return ParticipantsForm(initial=initial)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    require_reach(request.user, Activity)
+    activity = selectors.activity_get(user=request.user, pk=pk)
+    if activity is None:
+        raise Http404
+    error = ""
+    if request.method == "POST":
+        try:
+            response = _activity_post(request, activity)
+        except ApplicationError as exc:
+            error = str(exc.message)
+        else:
+            if response is not None:
+                return response
+            error = _("Please check the form.")
+    user = request.user
+    test = selectors.test_of(user=user, activity=activity)
+    sexes, participants = selectors.participant_table(user=user, activity=activity)
+    quiz_url = request.build_absolute_uri(reverse("programme:quiz", args=[test.code])) if test else ""
+    context = {
+        "activity": activity,
+        "sexes": sexes,
+        "participants": participants,
+        "questions": list(selectors.questions(user=user, activity=activity)),
+        "may_change": selectors.may_change(user=user, desa_binaan=activity.desa_binaan),
+        "test": test,
+        "quiz_url": quiz_url,
+        "qr_svg": mark_safe(_qr_svg(quiz_url)) if test else "",  # noqa: S308 - SVG drawn by qrcode
+        "summary": selectors.test_summary(user=user, test=test) if test else None,
+        "question_form": QuestionForm(),
+        "participants_form": _participants_initial(activity)
+        if selectors.may_change(user=user, desa_binaan=activity.desa_binaan)
+        else None,
+        "paper_form": SheetForm(items=selectors.items_for_display(test), phase="", paper=True)
+        if test
+        else None,
+        "error": error,
+    }
+    return render(request, "programme/activity.html", context, status=400 if error else 200)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def quiz(request: HttpRequest, code: str) -> HttpResponse:
+    test = selectors.test_public(code=code)
+    if test is None:
+        raise Http404
+    phase = PHASE_WORDS.get(request.GET.get("fase", ""))
+    context: dict[str, Any] = {"test": test, "activity": test.activity, "phase": phase}
+    if not test.is_open:
+        return render(request, "programme/quiz_closed.html", context)
+    if phase is None:
+        return render(request, "programme/quiz_start.html", context)
+    items = selectors.items_for_display(test)
+    form = SheetForm(request.POST or None, items=items, phase=phase)
+    if request.method == "POST":
+        if _limited(request):
+            form.add_error(
+                None, _("Too many answers from this connection. Please wait a while and try again.")
+            )
+            return render(request, "programme/quiz.html", context | {"form": form}, status=429)
+        if form.is_valid():
+            try:
+                submitted = services.test_submit(
+                    test=test,
+                    phase=phase,
+                    answers=form.answers(),
+                    pair_code=form.cleaned_data.get("pair_code", ""),
+                )
+            except ApplicationError as exc:
+                form.add_error("pair_code", exc.message)
+            else:
+                request.session[DONE_KEY] = {
+                    "code": test.code,
+                    "phase": phase,
+                    "pair_code": submitted.pair_code,
+                    "score": submitted.response.score,
+                    "total": submitted.response.total,
+                }
+                return redirect("programme:quiz_done", code=test.code)
+        return render(request, "programme/quiz.html", context | {"form": form}, status=400)
+    return render(request, "programme/quiz.html", context | {"form": form})
+
+
+@never_cache
+@require_GET
+def quiz_done(request: HttpRequest, code: str) -> HttpResponse:
+    done = request.session.get(DONE_KEY)
+    if not done or done.get("code") != code.upper():
+        return redirect("programme:quiz", code=code)
+    test = selectors.test_public(code=code)
+    if test is None:
+        raise Http404
+    return render(
+        request, "programme/quiz_done.html", {"test": test, "activity": test.activity, "done": done}
+    )
+
+
+@require_GET
+def faq(request: HttpRequest) -> HttpResponse:
+    return render(request, "programme/faq.html", {"items": list(selectors.faq_public()[:200])})

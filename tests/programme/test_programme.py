@@ -1,0 +1,258 @@
+"""Services, selectors and pages of the programme, on the demo world and the demo programme."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.test import Client
+from django.urls import reverse
+
+from sigap.accounts.roles import Role
+from sigap.accounts.services import user_create
+from sigap.audit.models import AuditEvent
+from sigap.core.demo import LONTAR
+from sigap.core.exceptions import ApplicationError
+from sigap.organisations.models import Organisation
+from sigap.programme import selectors, services
+from sigap.programme.demo import SEED_TITLE, demo_programme
+from sigap.programme.models import Activity, DesaBinaan, NetworkContact, Phase
+from sigap.programme.models import TestResponse as Sheet
+
+
+@pytest.fixture
+def programme(demo_world):
+    assert demo_programme() is True
+    assert demo_programme() is False  # a second run adds nothing
+    return demo_world
+
+
+def _seed_event() -> Activity:
+    return Activity.objects.get(title=SEED_TITLE)
+
+
+def test_demo_lontar_is_a_desa_binaan_with_its_pimpasa_network_and_the_seed_event(programme) -> None:
+    pimpasa = programme["pimpasa.tirtayasa"]
+    lontar = selectors.desa_binaan_get(user=pimpasa, code=LONTAR)
+    assert lontar is not None and "fishing" in lontar.criteria
+    current = selectors.current_pimpasa(user=pimpasa, desa_binaan=lontar)
+    assert current is not None and current.officer == pimpasa
+    assert selectors.contacts(user=pimpasa, desa_binaan=lontar).count() == 7
+    event = _seed_event()
+    assert event.held_on == date(2025, 11, 12) and "MTs Nurul Bahri" in event.place
+    assert "Felucia Sengky Ratna" in event.officials and "Endi" in event.officials
+    assert len(event.materials) == 6
+    assert all(p.count is None for p in event.participants.all())  # the article gives no numbers
+    assert event.questions.filter(illustrative=True).count() == 3
+    summary = selectors.test_summary(user=pimpasa, test=event.knowledge_test)
+    assert summary.paired and summary.n == 20 and summary.n_pre == 24 and summary.n_post == 22
+    assert summary.gain is not None and summary.gain > 0 and summary.effect_low is not None
+
+
+def test_contacts_are_sealed_and_each_reveal_is_audited(programme) -> None:
+    contact = NetworkContact.objects.get(role="sekdes")
+    assert "Endi" not in contact.name_sealed and "0812" not in contact.phone_sealed
+    shown = services.contact_reveal(actor=programme["pimpasa.tirtayasa"], contact=contact)
+    assert shown.name == "Endi" and shown.phone == "0812-0000-2002"
+    event = AuditEvent.objects.filter(action="read.sensitive", object_id=str(contact.pk)).get()
+    assert "Endi" not in str(event.metadata)
+    for username in ("pusat", "kader.lontar", "mitra.polres"):
+        with pytest.raises(PermissionDenied):
+            services.contact_reveal(actor=programme[username], contact=contact)
+
+
+def test_who_reads_what(programme) -> None:
+    lontar = DesaBinaan.objects.get(desa_id=LONTAR)
+    kader, mitra = programme["kader.lontar"], programme["mitra.polres"]
+    assert list(selectors.desa_binaan_list(user=kader)) == [lontar]  # the kader's own village only
+    assert selectors.activities(user=kader).count() == 1
+    assert selectors.contacts(user=kader, desa_binaan=lontar).count() == 0
+    assert selectors.desa_binaan_list(user=mitra).count() == 0
+    assert selectors.desa_binaan_list(user=programme["pusat"]).count() == 5
+    assert selectors.may_change(user=programme["supervisor.serang"], desa_binaan=lontar)
+    assert not selectors.may_change(user=programme["analis.banten"], desa_binaan=lontar)
+    with pytest.raises(PermissionDenied):
+        services.question_add(actor=kader, activity=_seed_event(), question="q", answer="a")
+
+
+def test_pimpasa_history_is_kept(programme) -> None:
+    lontar = DesaBinaan.objects.get(desa_id=LONTAR)
+    other = user_create(
+        username="pimpasa.baru",
+        password=None,
+        role=Role.PIMPASA,
+        organisation=Organisation.objects.get(short_name="Kanim Serang"),
+        scope_codes=[LONTAR],
+    )
+    supervisor = programme["supervisor.serang"]
+    with pytest.raises(ApplicationError):
+        services.pimpasa_assign(actor=supervisor, desa_binaan=lontar, officer=other, since=date(2025, 1, 1))
+    services.pimpasa_assign(actor=supervisor, desa_binaan=lontar, officer=other, since=date(2026, 1, 5))
+    history = list(selectors.assignments(user=supervisor, desa_binaan=lontar))
+    assert [(a.officer.username, a.until) for a in history] == [
+        ("pimpasa.baru", None),
+        ("pimpasa.tirtayasa", date(2026, 1, 5)),
+    ]
+
+
+def test_pairing_codes_pair_once(programme) -> None:
+    pimpasa = programme["pimpasa.tirtayasa"]
+    activity = services.activity_record(
+        actor=pimpasa,
+        desa_binaan=DesaBinaan.objects.get(desa_id=LONTAR),
+        kind="sosialisasi",
+        title="Tes",
+        held_on=date(2026, 1, 10),
+        place="Balai desa",
+        materials=["paspor"],
+    )
+    test = services.test_attach(actor=pimpasa, activity=activity)
+    codes = [item.code for item in test.ordered_items()]
+    pre = services.test_submit(test=test, phase=Phase.PRE, answers={codes[0]: 0, codes[1]: 3})
+    assert pre.response.score == 1 and pre.response.total == len(codes) and pre.pair_code
+    post = services.test_submit(
+        test=test, phase=Phase.POST, answers={c: 0 for c in codes}, pair_code=pre.pair_code.lower()
+    )
+    assert post.response.paired_with == pre.response and post.response.score == len(codes)
+    with pytest.raises(ApplicationError):
+        services.test_submit(test=test, phase=Phase.POST, answers={}, pair_code=pre.pair_code)
+    paper = services.test_submit(test=test, phase=Phase.PRE, answers={}, actor=pimpasa)
+    assert paper.response.source == "paper" and paper.response.entered_by == pimpasa
+    services.test_set_open(actor=pimpasa, test=test, is_open=False)
+    with pytest.raises(ApplicationError):
+        services.test_submit(test=test, phase=Phase.PRE, answers={})
+
+
+def test_three_clicks_from_home_to_the_seed_event(programme) -> None:
+    client = Client()
+    client.force_login(programme["pimpasa.tirtayasa"])
+    home = client.get(reverse("core:home")).content.decode()
+    assert reverse("programme:list") in home  # click 1
+    listing = client.get(reverse("programme:list")).content.decode()
+    assert reverse("programme:desa", args=[LONTAR]) in listing  # click 2
+    desa = client.get(reverse("programme:desa", args=[LONTAR])).content.decode()
+    event = _seed_event()
+    assert reverse("programme:activity", args=[event.pk]) in desa  # click 3
+    assert "Endi" not in desa  # the network is masked
+    page = client.get(reverse("programme:activity", args=[event.pk])).content.decode()
+    for text in ("Felucia Sengky Ratna", "MTs Nurul Bahri", 'id="gain-ci"', 'id="effect-ci"', "<svg"):
+        assert text in page
+
+
+def test_reveal_on_the_desa_page(programme) -> None:
+    client = Client()
+    client.force_login(programme["supervisor.serang"])
+    contact = NetworkContact.objects.get(role="sekdes")
+    response = client.post(
+        reverse("programme:desa", args=[LONTAR]), {"action": "reveal", "contact": contact.pk}
+    )
+    assert response.status_code == 200 and "Endi" in response.content.decode()
+    client.force_login(programme["pusat"])
+    response = client.post(
+        reverse("programme:desa", args=[LONTAR]), {"action": "reveal", "contact": contact.pk}
+    )
+    assert response.status_code == 403
+
+
+def test_promote_to_the_public_faq(programme) -> None:
+    event = _seed_event()
+    qa = event.questions.order_by("pk").last()
+    assert qa is not None and qa.promoted_at is None
+    client = Client()
+    client.force_login(programme["pimpasa.tirtayasa"])
+    url = reverse("programme:activity", args=[event.pk])
+    assert client.post(url, {"action": "promote", "qa": qa.pk}).status_code == 302
+    faq = Client().get(reverse("programme:faq")).content.decode()
+    assert qa.question in faq
+    client.force_login(programme["kader.lontar"])
+    assert client.post(url, {"action": "withdraw", "qa": qa.pk}).status_code == 403
+
+
+def test_public_quiz_without_an_account(programme) -> None:
+    pimpasa = programme["pimpasa.tirtayasa"]
+    event = _seed_event()
+    test = event.knowledge_test
+    services.test_set_open(actor=pimpasa, test=test, is_open=True)
+    client = Client(enforce_csrf_checks=True)
+    url = reverse("programme:quiz", args=[test.code.lower()])
+    assert "?fase=sebelum" in client.get(url).content.decode()
+    page = client.get(url, {"fase": "sebelum"})
+    token = (
+        page.cookies["csrftoken"].value if "csrftoken" in page.cookies else client.cookies["csrftoken"].value
+    )
+    codes = [item.code for item in test.ordered_items()]
+    before = Sheet.objects.count()
+    response = client.post(
+        url + "?fase=sebelum", {"csrfmiddlewaretoken": token, **{f"q_{c}": "0" for c in codes}}
+    )
+    assert response.status_code == 302 and Sheet.objects.count() == before + 1
+    done = client.get(response["Location"]).content.decode()
+    assert 'id="pair-code"' in done
+    assert Client().get(reverse("programme:quiz_done", args=[test.code])).status_code == 302
+    assert Client().get(reverse("programme:quiz", args=["NOSUCH"])).status_code == 404
+
+
+def test_officer_records_an_activity_and_its_participants_through_the_pages(programme) -> None:
+    client = Client()
+    client.force_login(programme["pimpasa.tirtayasa"])
+    url = reverse("programme:desa", args=["36.04.13.2006"])  # Sujung
+    response = client.post(
+        url,
+        {
+            "action": "activity",
+            "kind": "layanan_paspor",
+            "title": "Layanan paspor keliling di balai desa",
+            "held_on": "2026-01-20",
+            "place": "Balai Desa Sujung",
+            "materials": ["paspor", "pmi_prosedural"],
+            "officials": "Petugas Kanim Serang",
+        },
+    )
+    assert response.status_code == 302
+    activity = Activity.objects.get(title="Layanan paspor keliling di balai desa")
+    assert activity.materials == ["paspor", "pmi_prosedural"]
+    response = client.post(
+        reverse("programme:activity", args=[activity.pk]),
+        {"action": "participants", "n_masyarakat_p": "12", "n_masyarakat_l": "9", "present_guru": "on"},
+    )
+    assert response.status_code == 302
+    rows = {(r.group, r.sex): r.count for r in activity.participants.all()}
+    assert rows == {("masyarakat", "p"): 12, ("masyarakat", "l"): 9, ("guru", "x"): None}
+    page = client.get(reverse("programme:activity", args=[activity.pk])).content.decode()
+    assert "21" in page  # the villagers' total
+    client.force_login(programme["kader.lontar"])
+    lontar = reverse("programme:desa", args=[LONTAR])
+    assert 'id="activity-form"' not in client.get(lontar).content.decode()
+    assert client.post(lontar, {"action": "activity", "kind": "kunjungan"}).status_code == 403
+
+
+def test_officer_adds_a_contact_and_assigns_a_pimpasa_through_the_page(programme) -> None:
+    other = user_create(
+        username="pimpasa.kedua",
+        password=None,
+        role=Role.PIMPASA,
+        organisation=Organisation.objects.get(short_name="Kanim Serang"),
+        scope_codes=[LONTAR],
+        first_name="Pimpasa",
+        last_name="Kedua",
+    )
+    client = Client()
+    client.force_login(programme["supervisor.serang"])
+    url = reverse("programme:desa", args=[LONTAR])
+    page = client.get(url).content.decode()
+    assert "Pimpasa Kedua" in page  # offered in the assignment form
+    response = client.post(
+        url, {"action": "contact", "role": "tokoh_pemuda", "name": "Ujang", "phone": "0812"}
+    )
+    assert response.status_code == 302
+    contact = NetworkContact.objects.get(role="tokoh_pemuda")
+    assert "Ujang" not in contact.name_sealed and "Ujang" not in client.get(url).content.decode()
+    response = client.post(url, {"action": "assign", "officer": other.pk, "since": "2026-02-01"})
+    assert response.status_code == 302
+    lontar = DesaBinaan.objects.get(desa_id=LONTAR)
+    current = selectors.current_pimpasa(user=programme["supervisor.serang"], desa_binaan=lontar)
+    assert current is not None and current.officer == other
+    assert client.post(url, {"action": "assign", "officer": "", "since": ""}).status_code == 400
+    client.force_login(programme["analis.banten"])
+    assert client.post(url, {"action": "contact", "role": "guru", "name": "X"}).status_code == 403
