@@ -22,7 +22,6 @@ import io
 import json
 import os
 import random
-import secrets
 import statistics
 import sys
 import tempfile
@@ -34,7 +33,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.intake_api import PG, drop_database, pg_reachable, recreate_database  # noqa: E402
+from bench.intake_api import drop_database, pg_reachable, recreate_database, server_env  # noqa: E402
 
 CORPUS = ROOT / "sigap" / "detection" / "corpus"
 WILAYAH = Path(os.environ.get("SIGAP_SHARED_DIR", ROOT.parent / "shared")) / "data" / "wilayah"
@@ -46,18 +45,9 @@ RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 
 
 def _setup_django(database: str, var_dir: Path) -> None:
-    from cryptography.fernet import Fernet
-
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="sigap.settings.prod",
-        DATABASE_URL=f"postgres://{PG['user']}@{PG['host']}:{PG['port']}/{database}",
-        SIGAP_SECRET_KEY=secrets.token_urlsafe(50),
-        SIGAP_FIELD_KEYS=Fernet.generate_key().decode(),
-        SIGAP_HMAC_KEY=secrets.token_urlsafe(32),
-        SIGAP_VAR_DIR=str(var_dir),
-        SIGAP_ALLOWED_HOSTS="127.0.0.1",
-        SIGAP_LOG_LEVEL="WARNING",
-    )
+    """The production settings with throwaway keys, as the intake bench serves them."""
+    env = server_env(database=database, var_dir=var_dir, redis_db=None)
+    os.environ.update({k: v for k, v in env.items() if k.startswith(("DJANGO_", "DATABASE_", "SIGAP_"))})
     import django
 
     django.setup()
