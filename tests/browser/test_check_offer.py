@@ -38,6 +38,8 @@ PUBLIC = [
     "/belajar/apa-yang-harus-dilakukan/",
     "/cek-tawaran/",
     "/lapor/",
+    "/lapor/status/",
+    "/tanya-jawab/",
 ]
 SLOW_3G = {
     "offline": False,

@@ -30,6 +30,8 @@ PUBLIC = [
     "education:what_to_do",
     "education:check",
     "intake:report",
+    "intake:status",
+    "programme:faq",
 ]
 ASSET = re.compile(r'<(?:link[^>]+rel="stylesheet"[^>]+href|script[^>]+src)="([^"]+)"')
 
