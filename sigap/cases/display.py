@@ -100,7 +100,8 @@ class InboxRow:
 
 def inbox_rows(reports: Iterable[Any], *, excerpt: int = 110) -> list[InboxRow]:
     from django.urls import reverse
-    from django.utils import formats, timezone
+    from django.utils import timezone
+    from django.utils.dates import MONTHS_3
 
     from sigap.cases.models import Risk
     from sigap.core.taxonomy import Modus
@@ -110,6 +111,9 @@ def inbox_rows(reports: Iterable[Any], *, excerpt: int = 110) -> list[InboxRow]:
     modus = {value: str(label) for value, label in Modus.choices}
     statuses = {value: str(label) for value, label in ReportStatus.choices}
     url = reverse("cases:signal", args=[0]).replace("/0/", "/{}/")
+    # "j M Y H:i" as the template's date filter writes it, the month names looked up once per page.
+    months = {month: str(name).title() for month, name in MONTHS_3.items()}
+    zone = timezone.get_current_timezone()
     rows = []
     for report in reports:
         text = report.text
@@ -117,7 +121,7 @@ def inbox_rows(reports: Iterable[Any], *, excerpt: int = 110) -> list[InboxRow]:
         place = desa.name if desa else "—"
         if desa and desa.parent:
             place = f"{place}, {desa.parent.name}"
-        local = timezone.localtime(report.created_at)
+        local = report.created_at.astimezone(zone)
         rows.append(
             InboxRow(
                 pk=report.pk,
@@ -128,7 +132,7 @@ def inbox_rows(reports: Iterable[Any], *, excerpt: int = 110) -> list[InboxRow]:
                 modus="; ".join(modus.get(code, code) for code in report.modus or () if code != "none"),
                 place=place,
                 received=local,
-                received_label=formats.date_format(local, "j M Y H:i"),
+                received_label=f"{local.day} {months[local.month]} {local.year} {local:%H:%M}",
                 status_label=statuses.get(report.status, report.status),
             )
         )

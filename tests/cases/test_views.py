@@ -419,3 +419,18 @@ def test_attachment_read_is_audited(users, read_report, tmp_path) -> None:
     assert b"".join(response.streaming_content).startswith(b"\x89PNG")  # type: ignore[attr-defined]
     event = AuditEvent.objects.get(action="read.sensitive", metadata__fields=[f"attachment:{attachment.pk}"])
     assert event.actor == users["pimpasa.tirtayasa"]
+
+
+def test_inbox_dates_read_like_the_date_filter(users, make_report) -> None:
+    """The inbox writes "j M Y H:i" itself (one month lookup per page): it must match Django's filter."""
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from sigap.cases.display import inbox_rows
+
+    report = make_report()
+    for language in ("id", "en"):
+        with translation.override(language):
+            (row,) = inbox_rows([Report.objects.select_related("desa__parent").get(pk=report.pk)])
+            expected = Template('{{ at|date:"j M Y H:i" }}').render(Context({"at": report.created_at}))
+            assert row.received_label == expected
