@@ -27,7 +27,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from sigap.cases.models import Case
-from sigap.core.access import require_reach
+from sigap.core.access import reach_of, require_reach
 from sigap.core.cache import count_use
 from sigap.core.exceptions import ApplicationError
 from sigap.core.middleware import client_ip
@@ -69,7 +69,8 @@ def desa_list(request: HttpRequest) -> HttpResponse:
         (db, selectors.current_pimpasa(user=request.user, desa_binaan=db))
         for db in selectors.desa_binaan_list(user=request.user)
     ]
-    return render(request, "programme/list.html", {"rows": rows})
+    may_see_indicators = reach_of(request.user, Case, "view") is not None
+    return render(request, "programme/list.html", {"rows": rows, "may_see_indicators": may_see_indicators})
 
 
 @login_required

@@ -291,3 +291,10 @@ def test_page_query_count_does_not_grow_with_villages(programme, level) -> None:
         _signal(code, datetime.now(WIB) - timedelta(days=3))
     many = _queries(client, url)
     assert few == many, f"{level}: {few} queries with 5 villages, {many} with 9"
+
+
+def test_linked_from_the_programme_index_and_the_dashboard(programme) -> None:
+    link = reverse("programme:indicators")
+    for name in ("programme:list", "core:home"):
+        assert link in _client(programme["analis.banten"]).get(reverse(name)).content.decode()
+        assert link not in _client(programme["kader.lontar"]).get(reverse(name)).content.decode()
