@@ -268,7 +268,7 @@ def test_page_query_count_does_not_grow_with_villages(programme, level) -> None:
     client.get(url)
     few = _queries(client, url)
     kanim = Organisation.objects.get(short_name="Kanim Serang")
-    today = date.today()
+    today = datetime.now(WIB).date()
     for i, code in enumerate(["36.04.13.2001", "36.04.13.2002", "36.04.13.2003", "36.04.12.2002"]):
         db = desa_binaan_designate(
             actor=admin,
