@@ -233,7 +233,7 @@ def test_page_with_the_demo_data_shows_lontar_before_and_after(programme) -> Non
 def test_csv_is_audited_and_restricted(programme) -> None:
     response = _client(programme["pimpasa.tirtayasa"]).get(reverse("programme:indicators_csv"))
     assert response.status_code == 200
-    text = b"".join(response.streaming_content).decode()
+    text = b"".join(response.streaming_content).decode()  # type: ignore[attr-defined]
     assert text.startswith("\ufefflevel,unit_code") and f"\ndesa,{LONTAR},Lontar," in text
     event = AuditEvent.objects.filter(action="export.run", object_id="indicators-desa").get()
     assert event.metadata["rows"] == 5
