@@ -51,6 +51,8 @@ LEVELS = {
 RISKS = (Risk.CRITICAL, Risk.HIGH, Risk.MEDIUM, Risk.LOW)
 DEFAULT_WINDOW = 6
 MAX_WINDOW = 24
+#: The longest period the page accepts (a longer or malformed one falls back to the default).
+MAX_PERIOD_DAYS = 5 * 366
 
 # --- months -------------------------------------------------------------------------------------
 

@@ -345,7 +345,7 @@ def _indicator_params(request: HttpRequest) -> tuple[str, indicators.Period, int
     try:
         start = date.fromisoformat(request.GET.get("dari", ""))
         end = date.fromisoformat(request.GET.get("sampai", ""))
-        if start <= end:
+        if start <= end and (end - start).days <= indicators.MAX_PERIOD_DAYS and end.year < 9999:
             period = indicators.Period(start, end)
     except ValueError:
         pass

@@ -298,3 +298,14 @@ def test_linked_from_the_programme_index_and_the_dashboard(programme) -> None:
     for name in ("programme:list", "core:home"):
         assert link in _client(programme["analis.banten"]).get(reverse(name)).content.decode()
         assert link not in _client(programme["kader.lontar"]).get(reverse(name)).content.decode()
+
+
+def test_bad_parameters_fall_back_to_the_defaults(programme) -> None:
+    client = _client(programme["analis.banten"])
+    for query in (
+        {"tingkat": "planet", "dari": "kemarin", "bulan": "x"},
+        {"dari": "0001-01-01", "sampai": "9999-12-31"},
+        {"dari": "2026-05-01", "sampai": "2026-01-01", "bulan": "999"},
+    ):
+        assert client.get(reverse("programme:indicators"), query).status_code == 200
+        assert client.get(reverse("programme:indicators_csv"), query).status_code == 200
