@@ -228,6 +228,14 @@ def test_page_with_the_demo_data_shows_lontar_before_and_after(programme) -> Non
     assert "2025-05 – 2025-10" in table and "2025-12 – 2026-05" in table
     assert "tidak kausal" in body.lower() or "not causal" in body.lower()
     assert 'id="months"' in body and "<svg" in body
+    # The seed socialisation (12 Nov 2025) gave no participant numbers: "not recorded", never 0.
+    past = _client(programme["supervisor.serang"]).get(
+        reverse("programme:indicators"), {"dari": "2025-11-01", "sampai": "2026-10-31"}
+    )
+    lontar_row = (
+        past.content.decode().split(f'href="/program/desa/{LONTAR}/">Lontar</a>')[1].split("</tr>")[0]
+    )
+    assert "Tidak dicatat*" in lontar_row and "n = 20 pasang" in lontar_row
 
 
 def test_csv_is_audited_and_restricted(programme) -> None:
