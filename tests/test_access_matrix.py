@@ -90,7 +90,8 @@ class World:
     region_out: str = "35.78.31.1004"
     person_in: Any = None
     person_out: Any = None
-    # The Desa Binaan programme (issue #6): "desa", "activity" and "quiz" (its test) → (in, out).
+    # The Desa Binaan programme (issue #6): "desa", "activity", "quiz" (its test) and "kanim" (an
+    # indicator unit) → (in, out).
     programme: dict[str, tuple[Any, Any]] = field(default_factory=dict)
 
 
@@ -240,6 +241,31 @@ ROUTES: list[Route] = [
         kwargs=lambda t: {"code": t.code},
     ),
     Route("programme:faq", _same(OK), anonymous=OK),
+    # Indicators (issue #6, item 7): case readers only; a unit outside the territory is never listed.
+    Route("programme:indicators", CASE_VIEW, obj="desa", is_list=True),
+    Route(
+        "programme:indicators",
+        CASE_VIEW,
+        obj="kanim",
+        is_list=True,
+        query={"tingkat": "kanim"},
+        marker=lambda o: f'<th scope="row">{o.short_name or o.name}</th>',
+    ),
+    Route(
+        "programme:indicators_csv",
+        CASE_VIEW,
+        obj="desa",
+        is_list=True,
+        marker=lambda db: f"\ndesa,{db.desa_id},",
+    ),
+    Route(
+        "programme:indicators_csv",
+        CASE_VIEW,
+        obj="kanim",
+        is_list=True,
+        query={"tingkat": "kanim"},
+        marker=lambda o: f"\nkanim,{o.pk},",
+    ),
 ]
 #: Routes that are not pages of their own (ninja's bare prefix answers 404 to everyone).
 NOT_PAGES = {"api:api-root"}
@@ -389,7 +415,7 @@ def _programme(admin: User, org_out: Organisation) -> dict[str, tuple[Any, Any]]
         found["desa"].append(db)
         found["activity"].append(activity)
         found["quiz"].append(test_attach(actor=admin, activity=activity))
-    return {key: (values[0], values[1]) for key, values in found.items()}
+    return {key: (values[0], values[1]) for key, values in found.items()} | {"kanim": (kanim, org_out)}
 
 
 def _objects(world: World, route: Route, role: str) -> tuple[Any, Any]:
@@ -453,6 +479,7 @@ def _secret(route: Route, obj: Any) -> str:
         "desa": lambda: obj.sk_number,
         "activity": lambda: obj.title,
         "quiz": lambda: obj.activity.title,
+        "kanim": lambda: obj.name,
     }[route.obj]()
 
 

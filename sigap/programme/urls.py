@@ -5,6 +5,8 @@ from sigap.programme import views
 app_name = "programme"
 urlpatterns = [
     path("program/", views.desa_list, name="list"),
+    path("program/indikator/", views.indicators_page, name="indicators"),
+    path("program/indikator/unduh.csv", views.indicators_csv, name="indicators_csv"),
     path("program/desa/<str:code>/", views.desa_detail, name="desa"),
     path("program/kegiatan/<int:pk>/", views.activity_detail, name="activity"),
     # Public, no account: the test's QR code points here; the FAQ lists published answers.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from datetime import date
 from typing import Any
 
 import qrcode
@@ -16,19 +17,22 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from sigap.core.access import require_reach
+from sigap.cases.models import Case
+from sigap.core.access import reach_of, require_reach
 from sigap.core.cache import count_use
 from sigap.core.exceptions import ApplicationError
 from sigap.core.middleware import client_ip
-from sigap.programme import selectors, services
+from sigap.exports.services import csv_lines, export_audit
+from sigap.programme import indicators, selectors, services
 from sigap.programme.forms import (
     ActivityForm,
     AssignForm,
@@ -65,7 +69,8 @@ def desa_list(request: HttpRequest) -> HttpResponse:
         (db, selectors.current_pimpasa(user=request.user, desa_binaan=db))
         for db in selectors.desa_binaan_list(user=request.user)
     ]
-    return render(request, "programme/list.html", {"rows": rows})
+    may_see_indicators = reach_of(request.user, Case, "view") is not None
+    return render(request, "programme/list.html", {"rows": rows, "may_see_indicators": may_see_indicators})
 
 
 @login_required
@@ -325,3 +330,86 @@ def quiz_done(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def faq(request: HttpRequest) -> HttpResponse:
     return render(request, "programme/faq.html", {"items": list(selectors.faq_public()[:200])})
+
+
+# --- indicators (issue #6, item 7) ---------------------------------------------------------------
+
+
+def _indicator_params(request: HttpRequest) -> tuple[str, indicators.Period, int]:
+    """Level, period and before/after window from the query string; bad values fall back to defaults."""
+    level = request.GET.get("tingkat", "desa")
+    if level not in indicators.LEVELS:
+        level = "desa"
+    today = timezone.localdate()
+    period = indicators.Period.last_months(today)
+    try:
+        start = date.fromisoformat(request.GET.get("dari", ""))
+        end = date.fromisoformat(request.GET.get("sampai", ""))
+        if start <= end and (end - start).days <= indicators.MAX_PERIOD_DAYS and end.year < 9999:
+            period = indicators.Period(start, end)
+    except ValueError:
+        pass
+    try:
+        months = min(max(int(request.GET.get("bulan", "")), 1), indicators.MAX_WINDOW)
+    except ValueError:
+        months = indicators.DEFAULT_WINDOW
+    return level, period, months
+
+
+def _require_indicators(user: Any) -> None:
+    """Officers and analysts who read cases; village focal points and partners are refused."""
+    require_reach(user, Case)
+    require_reach(user, DesaBinaan)
+
+
+@login_required
+@require_GET
+def indicators_page(request: HttpRequest) -> HttpResponse:
+    _require_indicators(request.user)
+    level, period, months = _indicator_params(request)
+    rows = indicators.indicator_table(user=request.user, level=level, period=period)
+    series = indicators.monthly_series(user=request.user, period=period)
+    data_start, villages = indicators.villages_before_after(user=request.user, months=months)
+    desa_rows = (
+        rows
+        if level == "desa"
+        else indicators.indicator_table(user=request.user, level="desa", period=period)
+    )
+    query = request.GET.copy()
+    return render(
+        request,
+        "programme/indicators.html",
+        {
+            "level": level,
+            "levels": list(indicators.LEVELS.items()),
+            "period": period,
+            "months": months,
+            "rows": rows,
+            "risks": [r.label for r in indicators.RISKS],
+            "outcomes": indicators.referral_outcomes(user=request.user, period=period),
+            "series": series,
+            "chart": mark_safe(  # noqa: S308 - built from numbers and month labels, escaped
+                indicators.bar_chart_svg(series, title=_("Signals per month"))
+            ),
+            "data_start": data_start,
+            "villages": villages,
+            "groups": indicators.with_and_without(desa_rows),
+            "csv_query": query.urlencode(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def indicators_csv(request: HttpRequest) -> StreamingHttpResponse:
+    _require_indicators(request.user)
+    level, period, _months = _indicator_params(request)
+    rows = indicators.indicator_table(user=request.user, level=level, period=period)
+    lines = indicators.csv_rows(rows, level=level, period=period)
+    export_audit(actor=request.user, export=f"indicators-{level}", fmt="csv", rows=len(lines))
+    response = StreamingHttpResponse(
+        csv_lines(indicators.CSV_HEADER, lines), content_type="text/csv; charset=utf-8"
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="sigap-indicators-{level}-{stamp}.csv"'
+    return response
