@@ -132,10 +132,10 @@ class Referral(models.Model):
 
     @property
     def modus_labels(self) -> list[str]:
-        """The modus in words (the detection engine's Indonesian labels; the code when unknown)."""
-        from sigap.detection.engine import MODUS_LABEL
+        """The modus in words, in the reader's language (TAXONOMY.md's labels; the code when unknown)."""
+        from sigap.core.taxonomy import modus_label
 
-        return [MODUS_LABEL.get(code, code) for code in self.modus]
+        return [modus_label(code) for code in self.modus]
 
     @property
     def is_open(self) -> bool:

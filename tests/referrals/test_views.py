@@ -98,7 +98,7 @@ def test_mitra_walks_the_loop(people, orgs, case):
     url = reverse("referrals:detail", args=[referral.pk])
     page = client.get(url).content.decode()
     assert "Mohon penyelidikan" in page and "Lontar" in page and "Tirtayasa" in page
-    assert "perekrutan ke sindikat penipuan/judi daring" in page  # the modus in words
+    assert "Perekrutan ke sindikat penipuan / judi daring" in page  # the modus in words
     assert case.title not in page  # least data: the case's title is not shown to the partner
     assert reverse("cases:detail", args=[case.pk]) not in page
     # declining without a reason: the message, nothing changed
