@@ -167,7 +167,7 @@ def signal_inbox(*, user: Any, filters: InboxFilters | None = None) -> QuerySet[
 def signal_get(*, user: Any, pk: int) -> Report | None:
     """One signal, or None when it does not exist *or* lies outside the user's reach (the same answer)."""
     qs = restrict(Report.objects.filter(pk=pk), user, "view")
-    return qs.select_related("desa__parent", "near_duplicate_of", "submitted_by").first()
+    return qs.select_related("desa__parent", "submitted_by").first()
 
 
 @dataclass(frozen=True)

@@ -434,3 +434,25 @@ def test_inbox_dates_read_like_the_date_filter(users, make_report) -> None:
             (row,) = inbox_rows([Report.objects.select_related("desa__parent").get(pk=report.pk)])
             expected = Template('{{ at|date:"j M Y H:i" }}').render(Context({"at": report.created_at}))
             assert row.received_label == expected
+
+
+def test_out_of_territory_near_duplicate_is_not_named(users, read_report) -> None:
+    """The intake flags near-duplicates across the whole country; the signal page must not name (nor
+    link) one the officer may not see: its id and its existence belong to another Kanim (issue #5)."""
+    elsewhere = read_report(SCAM, SUKARASA)
+    here = read_report(SCAM)
+    Report.objects.filter(pk=here.pk).update(near_duplicate_of=elsewhere)
+    client = client_for(users["pimpasa.tirtayasa"])
+    page = client.get(reverse("cases:signal", args=[here.pk])).content.decode()
+    assert f"/sinyal/{elsewhere.pk}/" not in page and f"#{elsewhere.pk}<" not in page
+    # closing as a duplicate of it answers as if there were no near-duplicate, not with a 403
+    response = client.post(
+        reverse("cases:signal", args=[here.pk]),
+        {"action": "triage", "kind": TriageKind.CLOSE_DUPLICATE, "reason": "Sama"},
+    )
+    assert response.status_code == 400 and not TriageDecision.objects.exists()
+    # inside the territory it is still shown
+    same = read_report(SCAM)
+    Report.objects.filter(pk=same.pk).update(near_duplicate_of=here)
+    page = client.get(reverse("cases:signal", args=[same.pk])).content.decode()
+    assert f'href="/sinyal/{here.pk}/"' in page
