@@ -213,7 +213,11 @@ def signals_related(*, user: Any, report: Report, limit: int = 20) -> list[tuple
     keys = list(ReportEntity.objects.filter(report=report).values_list("kind", "digest"))
     if not keys:
         return []
-    shared = ReportEntity.objects.filter(digest__in={d for _k, d in keys}).exclude(report=report)
+    # Restricted in the database before the cut: rows the user may not see never count or take time.
+    readable = restrict(Report.objects.all(), user, "view").values("pk")
+    shared = ReportEntity.objects.filter(digest__in={d for _k, d in keys}, report__in=readable).exclude(
+        report=report
+    )
     kinds_of: dict[int, set[str]] = {}
     for report_id, kind in shared.values_list("report_id", "kind")[:1000]:
         kinds_of.setdefault(report_id, set()).add(kind)

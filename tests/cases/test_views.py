@@ -456,3 +456,25 @@ def test_out_of_territory_near_duplicate_is_not_named(users, read_report) -> Non
     Report.objects.filter(pk=same.pk).update(near_duplicate_of=here)
     page = client.get(reverse("cases:signal", args=[same.pk])).content.decode()
     assert f'href="/sinyal/{here.pk}/"' in page
+
+
+def test_related_signals_are_not_crowded_out_by_other_territories(users, read_report) -> None:
+    """The related-signals list is cut at 1,000 entity rows: cut after ``restrict``, not before, or
+    another Kanim's signals naming the same phone decide (and time) what this officer is shown."""
+    from sigap.cases.selectors import signals_related
+    from sigap.intake.models import ReportEntity
+
+    report = read_report(SCAM)
+    keys = list(ReportEntity.objects.filter(report=report).values_list("kind", "digest"))
+    assert keys
+    base = read_report(SCAM, SUKARASA)
+    fields = {f.attname: getattr(base, f.attname) for f in Report._meta.concrete_fields if not f.primary_key}
+    clones = Report.objects.bulk_create(
+        [Report(**(fields | {"receipt_digest": f"clone-{i}"})) for i in range(1000 // len(keys) + 1)]
+    )
+    ReportEntity.objects.bulk_create(
+        [ReportEntity(report_id=c.pk, kind=k, digest=d) for c in clones for k, d in keys]
+    )
+    same_phone = read_report("Nomor 081200007788 juga menawari keponakan saya kerja di Kamboja.", SUSUKAN)
+    related = signals_related(user=users["pimpasa.tirtayasa"], report=report)
+    assert [other.pk for other, _kinds in related] == [same_phone.pk]
