@@ -135,11 +135,14 @@ def person_identifiers(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ApplicationError as error:
             form.add_error(None, str(error.message))
-    return render(
+    response = render(
         request,
         "persons/identifiers.html",
         {"case": person.case, "tab": "persons", "person": person, "form": form, "shown": shown},
     )
+    if shown is not None:
+        response["Cache-Control"] = "no-store"  # decrypted identifiers: never kept by the browser
+    return response
 
 
 @login_required

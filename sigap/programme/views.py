@@ -151,7 +151,10 @@ def desa_detail(request: HttpRequest, code: str) -> HttpResponse:
         "assign_form": assign_form,
         "error": error,
     }
-    return render(request, "programme/desa.html", context, status=400 if error else 200)
+    response = render(request, "programme/desa.html", context, status=400 if error else 200)
+    if revealed:
+        response["Cache-Control"] = "no-store"  # a revealed name and phone: never kept by the browser
+    return response
 
 
 def _activity_post(request: HttpRequest, activity: Activity) -> HttpResponse | None:

@@ -126,3 +126,13 @@ def test_posts_outside_reach_change_nothing(world) -> None:
     assert (Person.objects.count(), Screening.objects.count(), AuditEvent.objects.count()) == before
     world.victim.refresh_from_db()
     assert world.victim.role == "potential_victim"
+
+
+def test_shown_identifiers_are_not_kept_in_the_browser_cache(world) -> None:
+    """Like the reporter's identity on the signal page: a decrypted name, NIK or phone is sent with
+    ``Cache-Control: no-store`` so a shared office computer does not keep it on disk."""
+    client = _client(world.users["pimpasa.tirtayasa"])
+    url = reverse("persons:identifiers", kwargs={"pk": world.victim.pk})
+    shown = client.post(url, {"purpose": "refer"})
+    assert VICTIM_NAME in shown.content.decode()
+    assert "no-store" in shown["Cache-Control"]

@@ -148,6 +148,7 @@ def test_reveal_on_the_desa_page(programme) -> None:
         reverse("programme:desa", args=[LONTAR]), {"action": "reveal", "contact": contact.pk}
     )
     assert response.status_code == 200 and "Endi" in response.content.decode()
+    assert "no-store" in response["Cache-Control"]  # a revealed name and phone stay off the disk cache
     client.force_login(programme["pusat"])
     response = client.post(
         reverse("programme:desa", args=[LONTAR]), {"action": "reveal", "contact": contact.pk}
