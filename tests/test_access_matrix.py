@@ -581,3 +581,26 @@ def test_admin_index_works_for_the_administrator(world: World) -> None:
     client.force_login(world.users["admin"])
     assert client.get(reverse("admin:index")).status_code == 200
     assert client.get(reverse("admin:regions_region_changelist")).status_code == 200
+
+
+@pytest.mark.parametrize(("name", "key"), [("signals_xlsx", "report"), ("cases_xlsx", "case")])
+def test_xlsx_exports_hold_only_the_rows_in_reach(world: World, name: str, key: str) -> None:
+    """The XLSX files have no readable marker for the route matrix: read them and check the rows."""
+    from sigap.exports.xlsx import read_xlsx
+
+    inside, outside = _objects(world, Route(name, {}, obj=key), Role.ADMIN)
+
+    def ident(obj: Any) -> str:
+        return str(obj.pk) if key == "report" else obj.number
+
+    for role in ROLES:
+        client = Client()
+        client.force_login(world.users[ACCOUNT_OF[role]])
+        response = client.get(reverse(f"exports:{name}"))
+        if role in (Role.KADER, Role.MITRA):
+            assert response.status_code == 403, role
+            continue
+        assert response.status_code == 200, role
+        cells = {row[0] for row in read_xlsx(response.getvalue())[1:]}
+        assert ident(inside) in cells, role
+        assert (ident(outside) in cells) == (role in (Role.PUSAT, Role.ADMIN)), role
