@@ -103,7 +103,7 @@ class Route:
     method: str = "get"
     obj: str = ""  # "org" | "account" | "audit" | "region" | "report" | "case" | "referral": what it shows
     kwargs: Callable[[Any], dict[str, Any]] | None = None  # builds URL kwargs from the object
-    query: dict[str, str] = field(default_factory=dict)
+    query: dict[str, str] = field(default_factory=dict)  # the form data of a POST route
     is_list: bool = False
     api: bool = False
     marker: Callable[[Any], str] | None = None  # what shows the object in a list (default: its URL)
@@ -217,7 +217,14 @@ ROUTES: list[Route] = [
     Route("persons:edit", CASE_WORK, obj="person", kwargs=_pk("pk")),
     Route("persons:identifiers", CASE_WORK, obj="person", kwargs=_pk("pk")),
     # Both persons share one phone number: the lookup lists only the one in reach.
-    Route("persons:phone", CASE_VIEW, obj="person", is_list=True, query={"phone": "0812-3456-7890"}),
+    Route(
+        "persons:phone",
+        CASE_VIEW,
+        obj="person",
+        is_list=True,
+        method="post",
+        query={"phone": "0812-3456-7890"},
+    ),
     Route("exports:index", EXPORT_PAGE),
     Route("exports:signals_csv", CASE_VIEW, obj="report", is_list=True, marker=lambda r: f"\n{r.pk},"),
     Route("exports:signals_xlsx", EXPORT_PAGE),
@@ -487,7 +494,7 @@ def _request(client: Client, route: Route, obj: Any) -> Any:
     kwargs = route.kwargs(obj) if route.kwargs and obj is not None else {}
     url = reverse(route.name, kwargs=kwargs)
     if route.method == "post":
-        return client.post(url, {"language": "en", "next": "/"})
+        return client.post(url, route.query or {"language": "en", "next": "/"})
     return client.get(url, route.query)
 
 
