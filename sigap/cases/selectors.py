@@ -167,7 +167,7 @@ def signal_inbox(*, user: Any, filters: InboxFilters | None = None) -> QuerySet[
 def signal_get(*, user: Any, pk: int) -> Report | None:
     """One signal, or None when it does not exist *or* lies outside the user's reach (the same answer)."""
     qs = restrict(Report.objects.filter(pk=pk), user, "view")
-    return qs.select_related("desa__parent", "near_duplicate_of", "submitted_by").first()
+    return qs.select_related("desa__parent", "submitted_by").first()
 
 
 @dataclass(frozen=True)
@@ -213,7 +213,11 @@ def signals_related(*, user: Any, report: Report, limit: int = 20) -> list[tuple
     keys = list(ReportEntity.objects.filter(report=report).values_list("kind", "digest"))
     if not keys:
         return []
-    shared = ReportEntity.objects.filter(digest__in={d for _k, d in keys}).exclude(report=report)
+    # Restricted in the database before the cut: rows the user may not see never count or take time.
+    readable = restrict(Report.objects.all(), user, "view").values("pk")
+    shared = ReportEntity.objects.filter(digest__in={d for _k, d in keys}, report__in=readable).exclude(
+        report=report
+    )
     kinds_of: dict[int, set[str]] = {}
     for report_id, kind in shared.values_list("report_id", "kind")[:1000]:
         kinds_of.setdefault(report_id, set()).add(kind)

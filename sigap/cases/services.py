@@ -454,6 +454,8 @@ def triage_decide(
         new_status = None  # officer_message has set "the officer has a question for you"
     elif kind == TriageKind.CLOSE_DUPLICATE:
         original = duplicate_of or report.near_duplicate_of
+        if duplicate_of is None and original is not None and not _may(actor, original, "view"):
+            original = None  # the intake's near-duplicate lies outside the reach: as if there were none
         if original is None or original.pk == report.pk:
             raise ApplicationError(_("Say which report this one repeats."))
         if not _may(actor, original, "view"):

@@ -97,6 +97,10 @@ def _signal_context(request: HttpRequest, report: Report, **forms: Any) -> dict[
         "analysis": analysis,
         "modus": [(code, modus_label(code)) for code in report.modus or []],
         "related": selectors.signals_related(user=user, report=report),
+        # The intake flags near-duplicates nationally: name one only if the user may see it.
+        "near_duplicate": selectors.signal_get(user=user, pk=report.near_duplicate_of_id)
+        if report.near_duplicate_of_id
+        else None,
         "attachments": list(report.attachments.all()),
         "messages_": list(report_messages(report=report)),
         "decisions": list(selectors.triage_decisions(user=user, report=report)),

@@ -135,11 +135,14 @@ def person_identifiers(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ApplicationError as error:
             form.add_error(None, str(error.message))
-    return render(
+    response = render(
         request,
         "persons/identifiers.html",
         {"case": person.case, "tab": "persons", "person": person, "form": form, "shown": shown},
     )
+    if shown is not None:
+        response["Cache-Control"] = "no-store"  # decrypted identifiers: never kept by the browser
+    return response
 
 
 @login_required
@@ -175,9 +178,11 @@ def screening(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def phone_lookup(request: HttpRequest) -> HttpResponse:
     require_reach(request.user, Person)
-    form = PhoneLookupForm(request.GET or None)
+    # POST only: a phone number in the query string would reach access logs and browser history.
+    form = PhoneLookupForm(request.POST if request.method == "POST" else None)
     found = None
     invalid = False
     if form.is_valid():

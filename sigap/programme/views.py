@@ -41,10 +41,13 @@ from sigap.programme.forms import (
     QuestionForm,
     SheetForm,
 )
-from sigap.programme.models import Activity, DesaBinaan, Phase
+from sigap.programme.models import Activity, DesaBinaan, KnowledgeTest, Phase
 
 #: Sheets per address and hour: a whole school class shares one address behind its Wi-Fi.
 SUBMIT_LIMIT = (300, 3600)
+#: Unknown test codes per address and hour: a class mistypes a few; finding open tests by guessing
+#: takes millions. Past it every code answers 429, known or not.
+MISS_LIMIT = (30, 3600)
 DONE_KEY = "programme:quiz_done"
 PHASE_WORDS = {"sebelum": Phase.PRE, "sesudah": Phase.POST}
 
@@ -52,6 +55,21 @@ PHASE_WORDS = {"sebelum": Phase.PRE, "sesudah": Phase.POST}
 def _limited(request: HttpRequest) -> bool:
     key = "rl:quiz:" + hashlib.sha256((client_ip(request) or "unknown").encode()).hexdigest()[:32]
     return count_use(cache, key, SUBMIT_LIMIT[1]) > SUBMIT_LIMIT[0]
+
+
+def _miss_key(request: HttpRequest) -> str:
+    return "rl:quiz-miss:" + hashlib.sha256((client_ip(request) or "unknown").encode()).hexdigest()[:32]
+
+
+def _public_test(request: HttpRequest, code: str) -> KnowledgeTest | HttpResponse:
+    """The test of a public code; 404 (counted per address) when unknown, 429 once guessing."""
+    if int(cache.get(_miss_key(request), 0)) >= MISS_LIMIT[0]:
+        return render(request, "programme/quiz_busy.html", status=429)
+    test = selectors.test_public(code=code)
+    if test is None:
+        count_use(cache, _miss_key(request), MISS_LIMIT[1])
+        raise Http404
+    return test
 
 
 def _qr_svg(url: str) -> str:
@@ -151,7 +169,10 @@ def desa_detail(request: HttpRequest, code: str) -> HttpResponse:
         "assign_form": assign_form,
         "error": error,
     }
-    return render(request, "programme/desa.html", context, status=400 if error else 200)
+    response = render(request, "programme/desa.html", context, status=400 if error else 200)
+    if revealed:
+        response["Cache-Control"] = "no-store"  # a revealed name and phone: never kept by the browser
+    return response
 
 
 def _activity_post(request: HttpRequest, activity: Activity) -> HttpResponse | None:
@@ -273,9 +294,9 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def quiz(request: HttpRequest, code: str) -> HttpResponse:
-    test = selectors.test_public(code=code)
-    if test is None:
-        raise Http404
+    test = _public_test(request, code)
+    if isinstance(test, HttpResponse):
+        return test
     phase = PHASE_WORDS.get(request.GET.get("fase", ""))
     context: dict[str, Any] = {"test": test, "activity": test.activity, "phase": phase}
     if not test.is_open:
@@ -319,9 +340,9 @@ def quiz_done(request: HttpRequest, code: str) -> HttpResponse:
     done = request.session.get(DONE_KEY)
     if not done or done.get("code") != code.upper():
         return redirect("programme:quiz", code=code)
-    test = selectors.test_public(code=code)
-    if test is None:
-        raise Http404
+    test = _public_test(request, code)
+    if isinstance(test, HttpResponse):
+        return test
     return render(
         request, "programme/quiz_done.html", {"test": test, "activity": test.activity, "done": done}
     )

@@ -434,3 +434,47 @@ def test_inbox_dates_read_like_the_date_filter(users, make_report) -> None:
             (row,) = inbox_rows([Report.objects.select_related("desa__parent").get(pk=report.pk)])
             expected = Template('{{ at|date:"j M Y H:i" }}').render(Context({"at": report.created_at}))
             assert row.received_label == expected
+
+
+def test_out_of_territory_near_duplicate_is_not_named(users, read_report) -> None:
+    """The intake flags near-duplicates across the whole country; the signal page must not name (nor
+    link) one the officer may not see: its id and its existence belong to another Kanim (issue #5)."""
+    elsewhere = read_report(SCAM, SUKARASA)
+    here = read_report(SCAM)
+    Report.objects.filter(pk=here.pk).update(near_duplicate_of=elsewhere)
+    client = client_for(users["pimpasa.tirtayasa"])
+    page = client.get(reverse("cases:signal", args=[here.pk])).content.decode()
+    assert f"/sinyal/{elsewhere.pk}/" not in page and f"#{elsewhere.pk}<" not in page
+    # closing as a duplicate of it answers as if there were no near-duplicate, not with a 403
+    response = client.post(
+        reverse("cases:signal", args=[here.pk]),
+        {"action": "triage", "kind": TriageKind.CLOSE_DUPLICATE, "reason": "Sama"},
+    )
+    assert response.status_code == 400 and not TriageDecision.objects.exists()
+    # inside the territory it is still shown
+    same = read_report(SCAM)
+    Report.objects.filter(pk=same.pk).update(near_duplicate_of=here)
+    page = client.get(reverse("cases:signal", args=[same.pk])).content.decode()
+    assert f'href="/sinyal/{here.pk}/"' in page
+
+
+def test_related_signals_are_not_crowded_out_by_other_territories(users, read_report) -> None:
+    """The related-signals list is cut at 1,000 entity rows: cut after ``restrict``, not before, or
+    another Kanim's signals naming the same phone decide (and time) what this officer is shown."""
+    from sigap.cases.selectors import signals_related
+    from sigap.intake.models import ReportEntity
+
+    report = read_report(SCAM)
+    keys = list(ReportEntity.objects.filter(report=report).values_list("kind", "digest"))
+    assert keys
+    base = read_report(SCAM, SUKARASA)
+    fields = {f.attname: getattr(base, f.attname) for f in Report._meta.concrete_fields if not f.primary_key}
+    clones = Report.objects.bulk_create(
+        [Report(**(fields | {"receipt_digest": f"clone-{i}"})) for i in range(1000 // len(keys) + 1)]
+    )
+    ReportEntity.objects.bulk_create(
+        [ReportEntity(report_id=c.pk, kind=k, digest=d) for c in clones for k, d in keys]
+    )
+    same_phone = read_report("Nomor 081200007788 juga menawari keponakan saya kerja di Kamboja.", SUSUKAN)
+    related = signals_related(user=users["pimpasa.tirtayasa"], report=report)
+    assert [other.pk for other, _kinds in related] == [same_phone.pk]

@@ -102,10 +102,25 @@ def test_screening_form_records_and_shows_the_result(world) -> None:
 
 def test_phone_lookup_page(world) -> None:
     client = _client(world.users["supervisor.serang"])
-    body = client.get(reverse("persons:phone"), {"phone": PHONE}).content.decode()
+    body = client.post(reverse("persons:phone"), {"phone": PHONE}).content.decode()
     assert world.case_serang.number in body and world.case_tangerang.number not in body
-    invalid = client.get(reverse("persons:phone"), {"phone": "xyz"}).content.decode()
+    invalid = client.post(reverse("persons:phone"), {"phone": "xyz"}).content.decode()
     assert world.case_serang.number not in invalid
+
+
+def test_phone_lookup_keeps_the_number_out_of_the_address(world) -> None:
+    """A person's phone number in a query string lands in access logs, proxies and the browser
+    history: the lookup is a POST, and a number put in the address is not looked up."""
+    client = _client(world.users["supervisor.serang"])
+    for page in (
+        client.get(reverse("persons:phone")).content.decode(),
+        client.get(reverse("persons:case", kwargs={"pk": world.case_serang.pk})).content.decode(),
+    ):
+        assert re.search(r'<form method="post"[^>]*>\s*<input type="hidden" name="csrfmiddlewaretoken"', page)
+        assert 'name="phone"' in page
+    body = client.get(reverse("persons:phone"), {"phone": PHONE}).content.decode()
+    assert world.case_serang.number not in body
+    assert not AuditEvent.objects.filter(action="person.phone_lookup").exists()
 
 
 def test_posts_outside_reach_change_nothing(world) -> None:
@@ -126,3 +141,13 @@ def test_posts_outside_reach_change_nothing(world) -> None:
     assert (Person.objects.count(), Screening.objects.count(), AuditEvent.objects.count()) == before
     world.victim.refresh_from_db()
     assert world.victim.role == "potential_victim"
+
+
+def test_shown_identifiers_are_not_kept_in_the_browser_cache(world) -> None:
+    """Like the reporter's identity on the signal page: a decrypted name, NIK or phone is sent with
+    ``Cache-Control: no-store`` so a shared office computer does not keep it on disk."""
+    client = _client(world.users["pimpasa.tirtayasa"])
+    url = reverse("persons:identifiers", kwargs={"pk": world.victim.pk})
+    shown = client.post(url, {"purpose": "refer"})
+    assert VICTIM_NAME in shown.content.decode()
+    assert "no-store" in shown["Cache-Control"]

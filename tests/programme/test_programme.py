@@ -148,6 +148,7 @@ def test_reveal_on_the_desa_page(programme) -> None:
         reverse("programme:desa", args=[LONTAR]), {"action": "reveal", "contact": contact.pk}
     )
     assert response.status_code == 200 and "Endi" in response.content.decode()
+    assert "no-store" in response["Cache-Control"]  # a revealed name and phone stay off the disk cache
     client.force_login(programme["pusat"])
     response = client.post(
         reverse("programme:desa", args=[LONTAR]), {"action": "reveal", "contact": contact.pk}
@@ -191,6 +192,32 @@ def test_public_quiz_without_an_account(programme) -> None:
     assert 'id="pair-code"' in done
     assert Client().get(reverse("programme:quiz_done", args=[test.code])).status_code == 302
     assert Client().get(reverse("programme:quiz", args=["NOSUCH"])).status_code == 404
+
+
+def test_guessing_test_codes_is_throttled_per_address(programme) -> None:
+    """/tes/<code>/ is public: 404 for an unknown code, the sheet for a known one. Without a limit an
+    address could try codes until it finds open tests (and then post made-up sheets to skew the
+    programme's figures). After too many unknown codes every code answers 429, so the answer no
+    longer tells a known code from an unknown one."""
+    from django.core.cache import cache
+
+    from sigap.programme.views import MISS_LIMIT
+
+    cache.clear()
+    test = _seed_event().knowledge_test
+    services.test_set_open(actor=programme["pimpasa.tirtayasa"], test=test, is_open=True)
+    client = Client()
+    try:
+        for n in range(MISS_LIMIT[0] - 1):
+            assert client.get(reverse("programme:quiz", args=[f"NOPE{n:02d}"])).status_code == 404
+        assert client.get(reverse("programme:quiz", args=[test.code])).status_code == 200  # typos are fine
+        assert client.get(reverse("programme:quiz", args=["NOPEXX"])).status_code == 404
+        assert client.get(reverse("programme:quiz", args=["NOPEYY"])).status_code == 429
+        assert client.get(reverse("programme:quiz", args=[test.code])).status_code == 429
+        other = Client(REMOTE_ADDR="192.0.2.7")  # another address is not held up
+        assert other.get(reverse("programme:quiz", args=[test.code])).status_code == 200
+    finally:
+        cache.clear()
 
 
 def test_officer_records_an_activity_and_its_participants_through_the_pages(programme) -> None:
