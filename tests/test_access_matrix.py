@@ -7,6 +7,7 @@ test. ``test_every_route_is_in_the_matrix`` fails when a URL is added without an
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -503,6 +504,8 @@ def _check(route: Route, outcome: str, response: Any, obj: Any, label: str) -> N
     body = raw.decode(errors="replace")  # a PDF is not text
     if outcome == OK:
         assert response.status_code == 200, f"{label}: expected 200, got {response.status_code}"
+        title = re.search(r"<title>(.*?)</title>", body, re.S)
+        assert title is None or "<" not in title.group(1), f"{label}: markup in the page title"
         if route.is_list and obj is not None:
             assert _marker(route, obj) in body, f"{label}: the object should be listed"
     elif outcome == HIDDEN:
