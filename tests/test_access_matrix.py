@@ -239,6 +239,12 @@ ROUTES: list[Route] = [
     Route("programme:list", PROGRAMME_VIEW, obj="desa", is_list=True),
     Route("programme:desa", PROGRAMME_DETAIL, obj="desa", kwargs=lambda db: {"code": db.desa_id}),
     Route("programme:activity", PROGRAMME_DETAIL, obj="activity", kwargs=_pk("pk")),
+    Route(
+        "programme:photo",
+        PROGRAMME_DETAIL,
+        obj="activity",
+        kwargs=lambda activity: {"pk": activity.pk, "photo_pk": activity.photos.get().pk},
+    ),
     # The test sheet behind the QR code and the FAQ: public, the same for everyone.
     Route("programme:quiz", _same(OK), anonymous=OK, obj="quiz", kwargs=lambda t: {"code": t.code}),
     Route(  # nothing answered yet in this session: back to the sheet
@@ -392,6 +398,7 @@ def _programme(admin: User, org_out: Organisation) -> dict[str, tuple[Any, Any]]
     from datetime import date
 
     from sigap.programme.services import (
+        activity_photo_add,
         activity_record,
         desa_binaan_designate,
         question_bank_load,
@@ -419,6 +426,9 @@ def _programme(admin: User, org_out: Organisation) -> dict[str, tuple[Any, Any]]
             held_on=date(2025, 11, 12),
             place="Sekolah",
             materials=["modus_tppo"],
+        )
+        activity_photo_add(
+            actor=admin, activity=activity, photo=sanitise_upload(name="foto.png", data=_png())
         )
         found["desa"].append(db)
         found["activity"].append(activity)

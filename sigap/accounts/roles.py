@@ -143,6 +143,7 @@ ACCESS: dict[str, dict[str, dict[str, Reach]]] = {
             ("pimpasaassignment", {Role.KADER: TERRITORY}),
             ("networkcontact", {}),
             ("activity", {Role.KADER: TERRITORY}),
+            ("activityphoto", {Role.KADER: TERRITORY}),
             ("participantcount", {Role.KADER: TERRITORY}),
             ("questionanswer", {Role.KADER: TERRITORY}),
             ("knowledgetest", {Role.KADER: TERRITORY}),

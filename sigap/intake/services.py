@@ -13,7 +13,7 @@ import hashlib
 import re
 import secrets
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -293,8 +293,9 @@ def report_submit(
     return Submitted(report, receipt=receipt, pin=pin, created=True)
 
 
-def _store_files(report: Report, files: Sequence[CleanFile]) -> None:
-    """Write the files, then their rows; if anything fails, the files written are removed again."""
+def store_clean_files(files: Sequence[CleanFile], rows: Callable[[CleanFile], object]) -> None:
+    """Write sanitised files under ``upload_dir()``, each followed by its row (``rows(clean)``);
+    if anything fails, the files already written are removed again (the transaction undoes the rows)."""
     written: list[Path] = []
     directory = upload_dir()
     try:
@@ -304,19 +305,26 @@ def _store_files(report: Report, files: Sequence[CleanFile]) -> None:
                 handle.write(clean.data)
             path.chmod(0o600)
             written.append(path)
-            Attachment.objects.create(
-                report=report,
-                stored_name=clean.stored_name,
-                display_name=clean.display_name,
-                content_type=clean.content_type,
-                size=clean.size,
-                sha256=clean.sha256,
-            )
+            rows(clean)
     except BaseException:
         for path in written:
             with contextlib.suppress(OSError):
                 path.unlink()
         raise
+
+
+def _store_files(report: Report, files: Sequence[CleanFile]) -> None:
+    store_clean_files(
+        files,
+        lambda clean: Attachment.objects.create(
+            report=report,
+            stored_name=clean.stored_name,
+            display_name=clean.display_name,
+            content_type=clean.content_type,
+            size=clean.size,
+            sha256=clean.sha256,
+        ),
+    )
 
 
 def _analyse_now(report_id: int) -> None:

@@ -255,6 +255,37 @@ class Activity(_InDesa):
         return [line.strip() for line in self.officials.splitlines() if line.strip()]
 
 
+class ActivityPhoto(_InDesa):
+    """A photo of an activity: checked and re-encoded without metadata (``intake.attachments``),
+    stored outside the web root under a random name, served only to those who may see the activity.
+    Photos of a socialisation show people: they are never public."""
+
+    desa_path = "activity__desa_binaan__desa"
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="photos")
+    stored_name = models.CharField(max_length=64, unique=True)
+    display_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("activity photo")
+        verbose_name_plural = _("activity photos")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def audit_region_code(self) -> str | None:
+        return self.activity.desa_binaan.desa_id
+
+
 class ParticipantCount(_InDesa):
     """Participants of one group and sex; ``count`` empty: the group was there, the number not given."""
 

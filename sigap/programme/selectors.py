@@ -13,6 +13,7 @@ from sigap.core.access import reach_of, restrict
 from sigap.programme import stats
 from sigap.programme.models import (
     Activity,
+    ActivityPhoto,
     DesaBinaan,
     KnowledgeTest,
     NetworkContact,
@@ -89,6 +90,12 @@ def activities(*, user: Any, desa_binaan: DesaBinaan | None = None) -> QuerySet[
 
 def activity_get(*, user: Any, pk: int) -> Activity | None:
     return activities(user=user).filter(pk=pk).first()
+
+
+def activity_photos(*, user: Any, activity: Activity) -> QuerySet[ActivityPhoto]:
+    return restrict(ActivityPhoto.objects.filter(activity=activity), user, "view").order_by(
+        "uploaded_at", "pk"
+    )
 
 
 @dataclass(frozen=True)

@@ -24,10 +24,13 @@ from sigap.audit.services import audit_read, audit_record
 from sigap.core.access import restrict
 from sigap.core.crypto import digest, seal, unseal
 from sigap.core.exceptions import ApplicationError
+from sigap.intake.attachments import CleanFile
+from sigap.intake.services import store_clean_files
 from sigap.organisations.models import Organisation
 from sigap.programme.models import (
     Activity,
     ActivityKind,
+    ActivityPhoto,
     ContactRole,
     Criterion,
     DesaBinaan,
@@ -409,3 +412,41 @@ def test_set_open(*, actor: Any, test: KnowledgeTest, is_open: bool) -> Knowledg
     test.save(update_fields=["is_open"])
     audit_record(actor=actor, action="programme.test_open" if is_open else "programme.test_close", obj=test)
     return test
+
+
+PHOTOS_PER_ACTIVITY = 12
+
+
+@transaction.atomic
+def activity_photo_add(
+    *, actor: Any, activity: Activity, photo: CleanFile, caption: str = ""
+) -> ActivityPhoto:
+    """Keep one photo of an activity (already through ``intake.attachments.sanitise_upload``)."""
+    _require_change(actor, activity.desa_binaan)
+    if not photo.content_type.startswith("image/"):
+        raise ApplicationError(_("Only photos (JPEG, PNG or WebP) can be added to an activity."))
+    if activity.photos.count() >= PHOTOS_PER_ACTIVITY:
+        raise ApplicationError(_("At most %(max)d photos per activity.") % {"max": PHOTOS_PER_ACTIVITY})
+    created: list[ActivityPhoto] = []
+    store_clean_files(
+        [photo],
+        lambda clean: created.append(
+            ActivityPhoto.objects.create(
+                activity=activity,
+                stored_name=clean.stored_name,
+                display_name=clean.display_name,
+                content_type=clean.content_type,
+                size=clean.size,
+                sha256=clean.sha256,
+                caption=(caption or "").strip()[:200],
+                uploaded_by=actor,
+            )
+        ),
+    )
+    audit_record(
+        actor=actor,
+        action="programme.photo_add",
+        obj=created[0],
+        metadata={"activity": activity.pk, "size": photo.size, "type": photo.content_type},
+    )
+    return created[0]

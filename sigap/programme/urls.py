@@ -9,6 +9,7 @@ urlpatterns = [
     path("program/indikator/unduh.csv", views.indicators_csv, name="indicators_csv"),
     path("program/desa/<str:code>/", views.desa_detail, name="desa"),
     path("program/kegiatan/<int:pk>/", views.activity_detail, name="activity"),
+    path("program/kegiatan/<int:pk>/foto/<int:photo_pk>/", views.activity_photo, name="photo"),
     # Public, no account: the test's QR code points here; the FAQ lists published answers.
     path("tes/<str:code>/", views.quiz, name="quiz"),
     path("tes/<str:code>/selesai/", views.quiz_done, name="quiz_done"),

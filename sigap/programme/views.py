@@ -17,7 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -32,6 +32,8 @@ from sigap.core.cache import count_use
 from sigap.core.exceptions import ApplicationError
 from sigap.core.middleware import client_ip
 from sigap.exports.services import csv_lines, export_audit
+from sigap.intake.attachments import UploadRefused, sanitise_upload
+from sigap.intake.services import upload_dir
 from sigap.programme import indicators, selectors, services
 from sigap.programme.forms import (
     ActivityForm,
@@ -203,6 +205,18 @@ def _activity_post(request: HttpRequest, activity: Activity) -> HttpResponse | N
             return None
         services.participants_set(actor=user, activity=activity, counts=pform.counts())
         messages.success(request, _("Participants saved."))
+    elif action == "photo":
+        upload = request.FILES.get("photo")
+        if upload is None:
+            raise ApplicationError(_("Choose a photo first."))
+        try:
+            clean = sanitise_upload(name=upload.name or "foto", data=upload)
+        except UploadRefused as refused:
+            raise ApplicationError(refused.message) from refused
+        services.activity_photo_add(
+            actor=user, activity=activity, photo=clean, caption=request.POST.get("caption", "")
+        )
+        messages.success(request, _("Photo added."))
     elif action == "attach_test":
         services.test_attach(actor=user, activity=activity)
         messages.success(request, _("A pre/post test is attached."))
@@ -274,6 +288,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "sexes": sexes,
         "participants": participants,
         "questions": list(selectors.questions(user=user, activity=activity)),
+        "photos": list(selectors.activity_photos(user=user, activity=activity)),
         "may_change": selectors.may_change(user=user, desa_binaan=activity.desa_binaan),
         "test": test,
         "quiz_url": quiz_url,
@@ -289,6 +304,26 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "error": error,
     }
     return render(request, "programme/activity.html", context, status=400 if error else 200)
+
+
+@login_required
+def activity_photo(request: HttpRequest, pk: int, photo_pk: int) -> FileResponse:
+    """One photo of an activity, to those who may see the activity (photos show people)."""
+    require_reach(request.user, Activity)
+    activity = selectors.activity_get(user=request.user, pk=pk)
+    photo = (
+        selectors.activity_photos(user=request.user, activity=activity).filter(pk=photo_pk).first()
+        if activity
+        else None
+    )
+    path = upload_dir() / photo.stored_name if photo else None
+    if photo is None or path is None or not path.is_file():
+        raise Http404
+    response = FileResponse(path.open("rb"), content_type=photo.content_type)
+    response["Content-Disposition"] = "inline"
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @never_cache

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from PIL import Image
 
 from sigap.accounts.roles import Role
 from sigap.accounts.services import user_create
@@ -283,3 +286,55 @@ def test_officer_adds_a_contact_and_assigns_a_pimpasa_through_the_page(programme
     assert client.post(url, {"action": "assign", "officer": "", "since": ""}).status_code == 400
     client.force_login(programme["analis.banten"])
     assert client.post(url, {"action": "contact", "role": "guru", "name": "X"}).status_code == 403
+
+
+def _png_upload(name: str = "sosialisasi.png") -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "green").save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def test_activity_photos_are_cleaned_kept_private_and_audited(programme) -> None:
+    event = _seed_event()
+    client = Client()
+    client.force_login(programme["pimpasa.tirtayasa"])
+    url = reverse("programme:activity", args=[event.pk])
+    response = client.post(
+        url, {"action": "photo", "photo": _png_upload(), "caption": "Siswa MTs Nurul Bahri"}
+    )
+    assert response.status_code == 302
+    photo = event.photos.get()
+    assert photo.content_type == "image/png" and photo.caption == "Siswa MTs Nurul Bahri"
+    assert AuditEvent.objects.filter(action="programme.photo_add", object_id=str(photo.pk)).exists()
+    page = client.get(url).content.decode()
+    photo_url = reverse("programme:photo", args=[event.pk, photo.pk])
+    assert photo_url in page and 'alt="Siswa MTs Nurul Bahri"' in page
+    shown = client.get(photo_url)
+    assert shown.status_code == 200 and shown["Cache-Control"] == "private, no-store"
+    assert b"".join(shown.streaming_content).startswith(b"\x89PNG")  # type: ignore[attr-defined]
+    # another office's supervisor: not found, as if there were no such photo
+    other = Client()
+    other.force_login(programme["supervisor.tangerang"])
+    assert other.get(photo_url).status_code == 404
+    # anonymous: to the sign-in page
+    assert Client().get(photo_url).status_code == 302
+
+
+def test_a_file_that_is_not_a_photo_is_refused_with_a_message(programme) -> None:
+    event = _seed_event()
+    client = Client()
+    client.force_login(programme["pimpasa.tirtayasa"])
+    fake = SimpleUploadedFile("foto.jpg", b"%PDF-1.4 not a photo", content_type="image/jpeg")
+    response = client.post(
+        reverse("programme:activity", args=[event.pk]),
+        {"action": "photo", "photo": fake},
+        HTTP_ACCEPT_LANGUAGE="id",
+    )
+    assert response.status_code == 400
+    assert not event.photos.exists()
+    analyst = Client()
+    analyst.force_login(programme["analis.banten"])
+    refused = analyst.post(
+        reverse("programme:activity", args=[event.pk]), {"action": "photo", "photo": _png_upload()}
+    )
+    assert refused.status_code == 403 and not event.photos.exists()
