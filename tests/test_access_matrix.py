@@ -202,7 +202,8 @@ ROUTES: list[Route] = [
     Route("api:account", ORG_DETAIL, obj="account", kwargs=_pk("account_id"), api=True),
     Route("api:audit_events", AUDIT_VIEW, obj="audit", is_list=True, api=True, query={"limit": "1000"}),
     Route("api:audit_event", AUDIT_DETAIL, obj="audit", kwargs=_pk("event_id"), api=True),
-    Route("cases:inbox", CASE_VIEW, obj="report", is_list=True, query={"status": "all"}),
+    # Listed and searched: the text search must not reach another territory either.
+    Route("cases:inbox", CASE_VIEW, obj="report", is_list=True, query={"status": "all", "q": "Sutejo"}),
     Route("cases:signal", CASE_DETAIL, obj="report", kwargs=_pk("pk")),
     Route(
         "cases:attachment",
