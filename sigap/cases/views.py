@@ -50,17 +50,13 @@ INBOX_PAGE = 50
 def inbox(request: HttpRequest) -> HttpResponse:
     require_reach(request.user, TriageDecision)  # village focal points and partners do not triage
     form = InboxFilterForm(request.GET or None)
-    page = paginate_open(
-        request, selectors.signal_inbox(user=request.user, filters=form.filters()), INBOX_PAGE
-    )
-    context = {
-        "form": form,
-        "page": page,
-        "rows": inbox_rows(page),
-        "region_options": region_options(user=request.user, selected=form.filters().wilayah),
-    }
-    template = "cases/_inbox_rows.html" if request.headers.get("HX-Request") else "cases/inbox.html"
-    return render(request, template, context)
+    filters = form.filters()
+    page = paginate_open(request, selectors.signal_inbox(user=request.user, filters=filters), INBOX_PAGE)
+    context = {"form": form, "page": page, "rows": inbox_rows(page)}
+    if request.headers.get("HX-Request"):  # a filter changed: only the rows are swapped
+        return render(request, "cases/_inbox_rows.html", context)
+    context["region_options"] = region_options(user=request.user, selected=filters.wilayah)
+    return render(request, "cases/inbox.html", context)
 
 
 def _signal_or_404(request: HttpRequest, pk: int) -> Report:
