@@ -9,6 +9,7 @@ Django's client and 0.10 ms with this one (2,000 pairs against the local Redis, 
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from typing import Any
 
@@ -61,3 +62,18 @@ def count_use(cache: Any, key: str, window: int) -> int:
     except ValueError:  # the window ran out between add and incr
         cache.set(key, 1, window)
         return 1
+
+
+def rate_limited(bucket: str, key: str, limit: tuple[int, int], *, hit: bool, store: Any = None) -> bool:
+    """True when ``key`` already used up ``limit`` (count, seconds) in ``bucket``; ``hit`` counts one
+    more use first. The key is stored hashed (it may be an address or a phone number); counting is
+    one atomic step in the shared cache (``count_use``), so concurrent requests in several processes
+    cannot both pass on the same last unit. ``store``: another cache than the default (tests)."""
+    from django.core.cache import cache as default_cache
+
+    cache = store if store is not None else default_cache
+    count, window = limit
+    cache_key = "rl:" + bucket + ":" + hashlib.sha256(key.encode()).hexdigest()[:32]
+    if not hit:
+        return int(cache.get(cache_key, 0)) >= count
+    return count_use(cache, cache_key, window) > count

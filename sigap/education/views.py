@@ -11,10 +11,8 @@ the person presses "Laporkan", travels to the normal report form, where it is st
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
@@ -22,11 +20,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from sigap.core.cache import count_use
+from sigap.cases import display
+from sigap.cases.display import Piece
+from sigap.core.cache import rate_limited
 from sigap.core.middleware import client_ip
 from sigap.detection import analyze
-from sigap.detection.catalogue import load_catalogue
-from sigap.detection.types import RISK_LEVELS, Hit
+from sigap.detection.engine import get_engine
+from sigap.detection.types import RISK_LEVELS
 from sigap.education.booklet import booklet_pdf
 from sigap.education.forms import QUESTIONS, CheckForm
 from sigap.education.meanings import meaning
@@ -68,31 +68,7 @@ class Flag:
 
 
 def _limited(request: HttpRequest) -> bool:
-    count, window = CHECK_LIMIT
-    address = client_ip(request) or "unknown"
-    key = "rl:check:" + hashlib.sha256(address.encode()).hexdigest()[:32]
-    return count_use(cache, key, window) > count
-
-
-def highlight(text: str, hits: list[Hit]) -> list[tuple[str, bool]]:
-    """The text cut into (piece, is_evidence) pieces, overlapping evidence spans merged."""
-    spans = sorted((h.start, h.end) for h in hits if 0 <= h.start < h.end <= len(text))
-    merged: list[list[int]] = []
-    for start, end in spans:
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    pieces: list[tuple[str, bool]] = []
-    at = 0
-    for start, end in merged:
-        if start > at:
-            pieces.append((text[at:start], False))
-        pieces.append((text[start:end], True))
-        at = end
-    if at < len(text):
-        pieces.append((text[at:], False))
-    return pieces
+    return rate_limited("check", client_ip(request) or "unknown", CHECK_LIMIT, hit=True)
 
 
 def _answers_risk(codes: list[str], strength: dict[str, str]) -> str:
@@ -130,16 +106,17 @@ def check(request: HttpRequest) -> HttpResponse:
         return render(request, "education/check.html", {"form": form, "hotlines": hotlines()}, status=400)
 
     lang = language()
-    indicators = {i.code: i for i in load_catalogue().indicators}
+    # The engine's catalogue, compiled once per process (``analyze`` uses the same one).
+    indicators = {i.code: i for i in get_engine().catalogue.indicators}
     text: str = form.cleaned_data["text"] or ""
     yes = form.answered_yes()
     flags: list[Flag] = []
-    pieces: list[tuple[str, bool]] = []
+    pieces: list[Piece] = []
     risk = "low"
     if text.strip():
         analysis = analyze(text)
         risk = analysis.risk
-        pieces = highlight(text, analysis.indicators)
+        pieces = display.pieces(text, display.findings(analysis.to_record(), text))
         for hit in analysis.indicators:
             label = indicators[hit.code].label if hit.code in indicators else hit.code
             flags.append(Flag(hit.code, label, meaning(hit.code, lang), hit.strength, hit.evidence))

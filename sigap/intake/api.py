@@ -17,11 +17,12 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
+from sigap.core.cache import rate_limited
 from sigap.core.exceptions import ApplicationError
 from sigap.intake.models import Channel, IdentityTier, ReportStatus
 from sigap.intake.selectors import report_messages
 from sigap.intake.services import partner_token_check, report_find, report_submit
-from sigap.intake.views import RECEIPT_LIMIT, STATUS_LIMIT, SUBMIT_LIMIT, _address, _limited
+from sigap.intake.views import RECEIPT_LIMIT, STATUS_LIMIT, SUBMIT_LIMIT, _address
 
 router = Router(tags=["reports"])
 
@@ -88,7 +89,7 @@ class ErrorOut(Schema):
 def submit(request: HttpRequest, payload: ReportIn) -> Status[dict[str, str]]:
     from django.utils.translation import gettext_lazy as _
 
-    if _limited("submit", _address(request), SUBMIT_LIMIT, hit=True):
+    if rate_limited("submit", _address(request), SUBMIT_LIMIT, hit=True):
         raise ApiError(
             429, "rate_limited", _("Too many reports from this connection. Please wait a few minutes.")
         )
@@ -114,7 +115,7 @@ def status(request: HttpRequest, receipt: str = "", pin: str = "") -> dict[str, 
     if not receipt or not pin:
         raise ApiError(400, "missing_credentials", _("Send the receipt code and the PIN."))
     address = _address(request)
-    if _limited("status", address, STATUS_LIMIT, hit=False) or _limited(
+    if rate_limited("status", address, STATUS_LIMIT, hit=False) or rate_limited(
         "receipt", receipt.upper(), RECEIPT_LIMIT, hit=False
     ):
         raise ApiError(
@@ -122,8 +123,8 @@ def status(request: HttpRequest, receipt: str = "", pin: str = "") -> dict[str, 
         )
     report = report_find(receipt=receipt, pin=pin)
     if report is None:
-        _limited("status", address, STATUS_LIMIT, hit=True)
-        _limited("receipt", receipt.upper(), RECEIPT_LIMIT, hit=True)
+        rate_limited("status", address, STATUS_LIMIT, hit=True)
+        rate_limited("receipt", receipt.upper(), RECEIPT_LIMIT, hit=True)
         raise ApiError(
             404, "not_found", _("The receipt code or the PIN is not right. Check both and try again.")
         )

@@ -7,14 +7,12 @@ status page keeps the opened report in the session only for a short while.
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
@@ -25,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from sigap.core.cache import count_use
+from sigap.core.cache import rate_limited
 from sigap.core.exceptions import ApplicationError
 from sigap.core.middleware import client_ip
 from sigap.intake.attachments import UploadRefused, sanitise_upload
@@ -46,19 +44,6 @@ SUBMIT_LIMIT = (10, 10 * 60)  # with the proof of work solved (the JavaScript pa
 PLAIN_SUBMIT_LIMIT = (5, 10 * 60)  # without it: plain HTML forms, and anything else
 STATUS_LIMIT = (10, 15 * 60)  # failed receipt/PIN attempts per address
 RECEIPT_LIMIT = (5, 15 * 60)  # failed PIN attempts per receipt code, from anywhere
-
-
-def _limited(bucket: str, key: str, limit: tuple[int, int], *, hit: bool) -> bool:
-    """True when ``key`` already used up ``limit`` in ``bucket``; ``hit`` counts one more use.
-
-    Counting is one atomic step in the shared cache (``count_use``), so concurrent requests in
-    several processes cannot both pass on the same last unit.
-    """
-    count, window = limit
-    cache_key = "rl:" + bucket + ":" + hashlib.sha256(key.encode()).hexdigest()[:32]
-    if not hit:
-        return int(cache.get(cache_key, 0)) >= count
-    return count_use(cache, cache_key, window) > count
 
 
 def _address(request: HttpRequest) -> str:
@@ -111,7 +96,7 @@ def report_form(request: HttpRequest, desa_code: str | None = None) -> HttpRespo
         return redirect("intake:receipt")
     solved = pow_verify(request.POST.get("pow_challenge", ""), request.POST.get("pow_nonce", ""))
     bucket, limit = ("submit", SUBMIT_LIMIT) if solved else ("submit-plain", PLAIN_SUBMIT_LIMIT)
-    if _limited(bucket, _address(request), limit, hit=True):
+    if rate_limited(bucket, _address(request), limit, hit=True):
         form.add_error(
             None, _("Too many reports from this connection. Please wait a few minutes and try again.")
         )
@@ -198,15 +183,15 @@ def status(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         code, pin = form.cleaned_data["receipt"], form.cleaned_data["pin"]
         address = _address(request)
-        if _limited("status", address, STATUS_LIMIT, hit=False) or _limited(
+        if rate_limited("status", address, STATUS_LIMIT, hit=False) or rate_limited(
             "receipt", code.upper(), RECEIPT_LIMIT, hit=False
         ):
             form.add_error(None, _("Too many wrong attempts. Please wait 15 minutes and try again."))
             return render(request, "intake/status_form.html", {"form": form}, status=429)
         report = report_find(receipt=code, pin=pin)
         if report is None:
-            _limited("status", address, STATUS_LIMIT, hit=True)
-            _limited("receipt", code.upper(), RECEIPT_LIMIT, hit=True)
+            rate_limited("status", address, STATUS_LIMIT, hit=True)
+            rate_limited("receipt", code.upper(), RECEIPT_LIMIT, hit=True)
             form.add_error(None, _("The receipt code or the PIN is not right. Check both and try again."))
             return render(request, "intake/status_form.html", {"form": form}, status=400)
         request.session[STATUS_KEY] = report.pk

@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from sigap.core.cache import rate_limited
 from sigap.core.exceptions import ApplicationError
 from sigap.intake.channels import channels_purge, sender_key, sms_receive, whatsapp_receive
 from sigap.intake.gateways import (
@@ -32,7 +33,6 @@ from sigap.intake.gateways import (
     whatsapp_sender,
     whatsapp_signature_valid,
 )
-from sigap.intake.views import _limited
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +83,7 @@ def whatsapp(request: HttpRequest) -> HttpResponse:
     with translation.override(settings.LANGUAGE_CODE):
         for message in parse_whatsapp(payload):
             e164 = normalise_msisdn(message.sender)
-            if e164 is None or _limited("wa", sender_key("wa", e164), WHATSAPP_LIMIT, hit=True):
+            if e164 is None or rate_limited("wa", sender_key("wa", e164), WHATSAPP_LIMIT, hit=True):
                 continue
             answer = whatsapp_receive(message=message, status_url=status_url)
             for body in answer.replies:
@@ -127,7 +127,7 @@ def _sms_fields(request: HttpRequest) -> dict[str, str]:
 
 def _sms_limited(sender: str) -> bool:
     e164 = normalise_msisdn(sender) or sender.strip()
-    return _limited("sms", sender_key("sms", e164), SMS_LIMIT, hit=True)
+    return rate_limited("sms", sender_key("sms", e164), SMS_LIMIT, hit=True)
 
 
 def _too_many() -> str:

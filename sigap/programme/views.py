@@ -6,7 +6,6 @@ Views stay thin: a selector or a service each, and ``ApplicationError`` back as 
 
 from __future__ import annotations
 
-import hashlib
 import io
 from datetime import date
 from typing import Any
@@ -15,7 +14,6 @@ import qrcode
 import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -28,7 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from sigap.cases.models import Case
 from sigap.core.access import reach_of, require_reach
-from sigap.core.cache import count_use
+from sigap.core.cache import rate_limited
 from sigap.core.exceptions import ApplicationError
 from sigap.core.middleware import client_ip
 from sigap.exports.services import csv_lines, export_audit
@@ -55,21 +53,17 @@ PHASE_WORDS = {"sebelum": Phase.PRE, "sesudah": Phase.POST}
 
 
 def _limited(request: HttpRequest) -> bool:
-    key = "rl:quiz:" + hashlib.sha256((client_ip(request) or "unknown").encode()).hexdigest()[:32]
-    return count_use(cache, key, SUBMIT_LIMIT[1]) > SUBMIT_LIMIT[0]
-
-
-def _miss_key(request: HttpRequest) -> str:
-    return "rl:quiz-miss:" + hashlib.sha256((client_ip(request) or "unknown").encode()).hexdigest()[:32]
+    return rate_limited("quiz", client_ip(request) or "unknown", SUBMIT_LIMIT, hit=True)
 
 
 def _public_test(request: HttpRequest, code: str) -> KnowledgeTest | HttpResponse:
     """The test of a public code; 404 (counted per address) when unknown, 429 once guessing."""
-    if int(cache.get(_miss_key(request), 0)) >= MISS_LIMIT[0]:
+    address = client_ip(request) or "unknown"
+    if rate_limited("quiz-miss", address, MISS_LIMIT, hit=False):
         return render(request, "programme/quiz_busy.html", status=429)
     test = selectors.test_public(code=code)
     if test is None:
-        count_use(cache, _miss_key(request), MISS_LIMIT[1])
+        rate_limited("quiz-miss", address, MISS_LIMIT, hit=True)
         raise Http404
     return test
 

@@ -11,8 +11,8 @@ import pytest
 from django.core.cache import cache
 
 from sigap.core.cache import RedisCache
+from sigap.core.cache import rate_limited as _limited
 from sigap.intake import views
-from sigap.intake.views import _limited
 
 REDIS_URL = os.environ.get("SIGAP_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -57,15 +57,14 @@ def test_concurrent_requests_cannot_share_out_the_last_unit() -> None:
 
 
 @pytest.mark.skipif(not _redis_answers(), reason="no Redis at SIGAP_TEST_REDIS_URL")
-def test_two_processes_sharing_redis_grant_one_quota_not_two(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_two_processes_sharing_redis_grant_one_quota_not_two() -> None:
     """Two web server processes = two cache clients: the eleventh report is refused whichever answers."""
     prefix = f"test-{uuid.uuid4()}"  # same deployment, same prefix; keys expire with their window
     workers = [RedisCache(REDIS_URL, {"KEY_PREFIX": prefix}) for _ in range(2)]
     address = f"fd00::{uuid.uuid4().int % 65536:x}"
     answers = []
     for i in range(11):
-        monkeypatch.setattr(views, "cache", workers[i % 2])
-        answers.append(_limited("submit", address, views.SUBMIT_LIMIT, hit=True))
+        answers.append(_limited("submit", address, views.SUBMIT_LIMIT, hit=True, store=workers[i % 2]))
     assert answers == [False] * 10 + [True]
 
 
