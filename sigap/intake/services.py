@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sigap.accounts.models import User
 from sigap.audit.services import Entry, audit_record, audit_record_many
+from sigap.core.context import reset_request_context, set_request_context
 from sigap.core.crypto import digest, seal
 from sigap.core.exceptions import ApplicationError
 from sigap.detection import analyze
@@ -328,9 +329,15 @@ def _store_files(report: Report, files: Sequence[CleanFile]) -> None:
 
 
 def _analyse_now(report_id: int) -> None:
+    """Read the report in the submitting process (``SIGAP_ANALYSE_ON_COMMIT``), as the worker would:
+    outside the reporter's request context, so the trail keeps no network address of a reporter."""
     from sigap.intake.tasks import analyse_pending
 
-    analyse_pending(ids=[report_id])
+    token = set_request_context(None)
+    try:
+        analyse_pending(ids=[report_id])
+    finally:
+        reset_request_context(token)
 
 
 def report_find(*, receipt: str, pin: str) -> Report | None:

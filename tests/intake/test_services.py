@@ -330,3 +330,23 @@ def test_a_failed_attachment_leaves_no_file_and_no_report(demo_world, settings, 
         _submit(files=[clean, clean])
     assert not Report.objects.exists() and not Attachment.objects.exists()
     assert list(upload_dir().iterdir()) == []
+
+
+def test_reading_on_commit_keeps_no_address_of_the_reporter(demo_world) -> None:
+    """With SIGAP_ANALYSE_ON_COMMIT the report is read inside the reporter's request; the events of
+    that reading (``report.submit`` among them) must still carry no network address or browser."""
+    from sigap.audit.models import AuditEvent
+    from sigap.core.context import RequestContext, reset_request_context, set_request_context
+    from sigap.intake.services import _analyse_now
+
+    report = report_submit(
+        channel=Channel.WEB, text=SCAM, identity_tier=IdentityTier.ANONIM, consent=True
+    ).report
+    token = set_request_context(RequestContext(ip_address="203.0.113.9", user_agent="Reporter phone"))
+    try:
+        _analyse_now(report.pk)
+    finally:
+        reset_request_context(token)
+    events = AuditEvent.objects.filter(object_type="intake.report", object_id=str(report.pk))
+    assert {e.action for e in events} >= {"report.submit", "report.analyse"}
+    assert all(e.ip_address is None and e.user_agent == "" for e in events)
