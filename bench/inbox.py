@@ -39,9 +39,6 @@ CORPUS = ROOT / "sigap" / "detection" / "corpus"
 WILAYAH = Path(os.environ.get("SIGAP_SHARED_DIR", ROOT.parent / "shared")) / "data" / "wilayah"
 GOAL_MS = 50.0
 SERANG = ("36.04", "36.73")
-OPEN = ("diterima", "diperiksa", "perlu_info")
-CLOSED = ("ditindaklanjuti", "selesai")
-RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 
 
 def _setup_django(database: str, var_dir: Path) -> None:
@@ -71,7 +68,8 @@ def _desa_codes() -> tuple[list[str], list[str]]:
 
     codes = list(Region.objects.filter(level=Level.VILLAGE).values_list("code", flat=True))
     home = [c for c in codes if c.startswith(tuple(p + "." for p in SERANG))]
-    return home, [c for c in codes if c not in set(home)] or home
+    home_set = set(home)
+    return home, [c for c in codes if c not in home_set] or home
 
 
 def _populate(count: int, seed: int = 2026) -> dict[str, int]:
@@ -81,6 +79,9 @@ def _populate(count: int, seed: int = 2026) -> dict[str, int]:
     from sigap.core.crypto import digest
     from sigap.detection import analyze
     from sigap.intake.entities import entity_keys
+    from sigap.intake.models import RISK_RANK, TRIAGE_OPEN, UNREAD_RANK, ReportStatus
+
+    closed = (ReportStatus.FOLLOWED_UP.value, ReportStatus.CLOSED.value)
 
     rng = random.Random(seed)
     texts = _training_texts()
@@ -101,10 +102,10 @@ def _populate(count: int, seed: int = 2026) -> dict[str, int]:
         record = readings[i]
         in_serang = rng.random() < 0.05
         desa = rng.choice(home if in_serang else elsewhere)
-        status = rng.choice(OPEN) if rng.random() < 0.7 else rng.choice(CLOSED)
+        status = rng.choice(TRIAGE_OPEN) if rng.random() < 0.7 else rng.choice(closed)
         at = (now - timedelta(seconds=rng.randrange(365 * 86400))).isoformat()
         summary["serang"] += in_serang
-        summary["open"] += status in OPEN
+        summary["open"] += status in TRIAGE_OPEN
         row = [
             rng.choice(("web", "whatsapp", "sms", "pwa")),
             texts[i],
@@ -124,7 +125,7 @@ def _populate(count: int, seed: int = 2026) -> dict[str, int]:
             "0",
             "t" if record["relevant"] else "f",
             record["risk"],
-            str(RANK.get(record["risk"], 4)),
+            str(RISK_RANK.get(record["risk"], UNREAD_RANK)),
             json.dumps(record["modus"]),
             str(record["score"]),
             json.dumps(record, ensure_ascii=False),

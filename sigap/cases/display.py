@@ -8,7 +8,6 @@ indicators that cover it. Pieces are plain strings: the template escapes them.
 from __future__ import annotations
 
 import itertools
-import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
+from sigap.core.territory import is_valid_code
 from sigap.detection.catalogue import DEFAULT_PATH
 
 
@@ -159,9 +159,6 @@ def region_options(*, user: Any, selected: str) -> str:
             )
         )
         cache.set(key, options, PLACES_TTL)
-    if selected and REGION_CODE.match(selected):
+    if selected and is_valid_code(selected):
         options = options.replace(f'value="{selected}"', f'value="{selected}" selected', 1)
     return mark_safe(options)  # noqa: S308 - built by format_html_join; the code is digits and dots
-
-
-REGION_CODE = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")

@@ -6,7 +6,6 @@ in ``services`` and come back as ``ApplicationError`` messages shown on the same
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, time
 from typing import Any, cast
 from zoneinfo import ZoneInfo
@@ -17,12 +16,11 @@ from django.utils.translation import gettext_lazy as _
 
 from sigap.cases.models import CaseState, Risk, TriageKind
 from sigap.cases.selectors import STATUS_ALL, STATUS_OPEN, InboxFilters
+from sigap.cases.services import REASON_MAX
 from sigap.core.taxonomy import Modus
+from sigap.core.territory import is_valid_code
 from sigap.intake.models import Channel, ReportStatus
 from sigap.intake.services import MESSAGE_MAX
-
-REGION_CODE = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
-REASON_MAX = 2000
 
 
 def _blank(choices: Any, label: Any) -> list[tuple[str, Any]]:
@@ -53,7 +51,7 @@ class InboxFilterForm(forms.Form):
 
     def clean_wilayah(self) -> str:
         code = self.cleaned_data["wilayah"].strip()
-        if code and not REGION_CODE.match(code):
+        if code and not is_valid_code(code):
             raise forms.ValidationError(_("A Kemendagri region code looks like 36.04.13.2007."))
         return code
 

@@ -11,15 +11,15 @@ Audit metadata carries ids, codes and times only: reasons, notes and titles stay
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
-from django.utils import formats, timezone, translation
+from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -48,7 +48,7 @@ from sigap.core.access import Reach, reach_of, restrict
 from sigap.core.crypto import seal
 from sigap.core.exceptions import ApplicationError
 from sigap.core.models import NotificationEvent
-from sigap.core.notify import notify_localised, notify_users
+from sigap.core.notify import notify_localised
 from sigap.core.territory import ancestor_codes
 from sigap.intake.models import Report, ReportStatus
 from sigap.intake.services import officer_message
@@ -597,11 +597,9 @@ def cases_escalate_overdue(*, now: datetime, limit: int = ESCALATION_BATCH) -> l
             ]
         )
     for case in cases:
-        by_language: dict[str, list[User]] = defaultdict(list)
-        for user in escalation_recipients(case):
-            by_language[user.preferred_language or "id"].append(user)
-        for language, users in by_language.items():
-            with translation.override(language):
-                subject, body = _escalation_message(case)
-            notify_users(users, subject=subject, body=body, event=NotificationEvent.SLA_BREACH)
+        notify_localised(
+            escalation_recipients(case),
+            message=partial(_escalation_message, case),
+            event=NotificationEvent.SLA_BREACH,
+        )
     return cases
