@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any, cast
 
 from django import forms
@@ -40,9 +39,9 @@ class PersonForm(forms.Form):
     )
     phone = forms.CharField(label=_("Phone number"), max_length=40, required=False)
     address = forms.CharField(label=_("Address"), max_length=IDENTIFIER_MAX, required=False)
-    birthdate = forms.DateField(
-        label=_("Date of birth (YYYY-MM-DD)"), required=False, input_formats=["%Y-%m-%d"]
-    )
+    # Text, not a DateField: when editing, "-" clears it like the other identifiers; the service
+    # checks the YYYY-MM-DD form (and says so in the user's language).
+    birthdate = forms.CharField(label=_("Date of birth (YYYY-MM-DD)"), max_length=10, required=False)
     trafficking_status = forms.ChoiceField(
         label=_("Trafficking status (victims)"), choices=_BLANK + TraffickingStatus.choices, required=False
     )
@@ -97,7 +96,7 @@ class PersonForm(forms.Form):
         identifiers: dict[str, str | None] = {}
         for name in self.IDENTIFIER_FIELDS:
             value = data.get(name)
-            text = value.isoformat() if isinstance(value, date) else (value or "").strip()
+            text = (value or "").strip()
             if self.editing and not text:
                 identifiers[name] = None
             elif text == "-":

@@ -151,3 +151,14 @@ def test_shown_identifiers_are_not_kept_in_the_browser_cache(world) -> None:
     shown = client.post(url, {"purpose": "refer"})
     assert VICTIM_NAME in shown.content.decode()
     assert "no-store" in shown["Cache-Control"]
+
+
+def test_editing_clears_a_date_of_birth_with_a_dash_like_the_other_identifiers() -> None:
+    """The form's help says "write '-' to clear it": a date field used to refuse the dash."""
+    from sigap.persons.forms import PersonForm
+    from sigap.persons.models import PersonRole
+
+    form = PersonForm({"role": PersonRole.POTENTIAL_VICTIM, "birthdate": "-", "name": ""}, editing=True)
+    assert form.is_valid(), form.errors
+    data = form.person_data()
+    assert data.birthdate == "" and data.name is None  # cleared; left as stored
