@@ -12,6 +12,7 @@ the person presses "Laporkan", travels to the normal report form, where it is st
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -50,9 +51,15 @@ def page(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "education/page.html", context)
 
 
+@lru_cache(maxsize=4)
+def _booklet(lines: tuple[tuple[str, str], ...], lang: str) -> bytes:
+    """The booklet depends only on the configured hotlines and the language: drawn once per process."""
+    return booklet_pdf(hotlines=list(lines), language=lang)
+
+
 @require_GET
 def booklet(request: HttpRequest) -> HttpResponse:
-    pdf = booklet_pdf(hotlines=hotlines(), language=language())
+    pdf = _booklet(tuple(hotlines()), language())
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="buku-saku-sigap.pdf"'
     return response

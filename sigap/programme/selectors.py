@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import get_language
 
 from sigap.core.access import reach_of, restrict
@@ -34,6 +34,19 @@ def desa_binaan_list(*, user: Any) -> QuerySet[DesaBinaan]:
 
 def desa_binaan_get(*, user: Any, code: str) -> DesaBinaan | None:
     return desa_binaan_list(user=user).filter(desa_id=code).first()
+
+
+def desa_binaan_rows(*, user: Any) -> list[tuple[DesaBinaan, PimpasaAssignment | None]]:
+    """Each Desa Binaan the user may see with its current PIMPASA: two queries, whatever the count."""
+    current = Prefetch(
+        "assignments",
+        queryset=restrict(PimpasaAssignment.objects.filter(until__isnull=True), user, "view").select_related(
+            "officer"
+        ),
+        to_attr="current_assignments",
+    )
+    rows = desa_binaan_list(user=user).prefetch_related(current)
+    return [(db, db.current_assignments[0] if db.current_assignments else None) for db in rows]
 
 
 def current_pimpasa(*, user: Any, desa_binaan: DesaBinaan) -> PimpasaAssignment | None:

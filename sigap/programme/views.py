@@ -79,10 +79,7 @@ def _qr_svg(url: str) -> str:
 @login_required
 def desa_list(request: HttpRequest) -> HttpResponse:
     require_reach(request.user, DesaBinaan)
-    rows = [
-        (db, selectors.current_pimpasa(user=request.user, desa_binaan=db))
-        for db in selectors.desa_binaan_list(user=request.user)
-    ]
+    rows = selectors.desa_binaan_rows(user=request.user)
     may_see_indicators = reach_of(request.user, Case, "view") is not None
     return render(request, "programme/list.html", {"rows": rows, "may_see_indicators": may_see_indicators})
 
@@ -274,6 +271,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 return response
             error = _("Please check the form.")
     user = request.user
+    may_change = selectors.may_change(user=user, desa_binaan=activity.desa_binaan)
     test = selectors.test_of(user=user, activity=activity)
     sexes, participants = selectors.participant_table(user=user, activity=activity)
     quiz_url = request.build_absolute_uri(reverse("programme:quiz", args=[test.code])) if test else ""
@@ -283,15 +281,13 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "participants": participants,
         "questions": list(selectors.questions(user=user, activity=activity)),
         "photos": list(selectors.activity_photos(user=user, activity=activity)),
-        "may_change": selectors.may_change(user=user, desa_binaan=activity.desa_binaan),
+        "may_change": may_change,
         "test": test,
         "quiz_url": quiz_url,
         "qr_svg": mark_safe(_qr_svg(quiz_url)) if test else "",  # noqa: S308 - SVG drawn by qrcode
         "summary": selectors.test_summary(user=user, test=test) if test else None,
         "question_form": QuestionForm(),
-        "participants_form": _participants_initial(activity)
-        if selectors.may_change(user=user, desa_binaan=activity.desa_binaan)
-        else None,
+        "participants_form": _participants_initial(activity) if may_change else None,
         "paper_form": SheetForm(items=selectors.items_for_display(test), phase="", paper=True)
         if test
         else None,

@@ -338,3 +338,18 @@ def test_a_file_that_is_not_a_photo_is_refused_with_a_message(programme) -> None
         reverse("programme:activity", args=[event.pk]), {"action": "photo", "photo": _png_upload()}
     )
     assert refused.status_code == 403 and not event.photos.exists()
+
+
+def test_the_village_list_reads_each_current_pimpasa_in_one_query(programme) -> None:
+    """The list once asked for every village's PIMPASA separately (one query per row)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = programme["admin"]
+    with CaptureQueriesContext(connection) as captured:
+        rows = selectors.desa_binaan_rows(user=user)
+    assert len(rows) >= 2 and len(captured.captured_queries) == 2
+    lontar = next(current for db, current in rows if db.desa_id == LONTAR)
+    assert lontar is not None and lontar == selectors.current_pimpasa(
+        user=user, desa_binaan=lontar.desa_binaan
+    )
