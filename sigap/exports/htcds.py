@@ -7,22 +7,19 @@ signal the user may see) and its referrals (``cas_Referred…`` / ``cas_Outgoing
 ``org_``). Least data: no identifiers (name, identity number, phone, address, date of birth), no free
 text of reports or notes; each section reads through ``restrict`` for the user who exports.
 
-Referrals are pluggable: :data:`REFERRAL_SOURCES` is a list of functions ``(case, user) → iterable
-of HTCDS field dicts``. The built-in one maps the standing "refer directly" triage decisions; when
-``sigap.referrals`` is installed, :func:`referral_app_source` maps its ``Referral`` rows (partner,
-referred_at, state, outcome) with :func:`referral_fields`.
+Referrals: each ``sigap.referrals`` ``Referral`` of the case the user may see (partner, referred_at,
+state, outcome) through :func:`referral_fields` ("refer directly" creates one too).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from typing import Any
 
-from django.apps import apps
 from django.utils import timezone
 
-from sigap.cases.models import Case, TriageDecision, TriageKind
+from sigap.cases.models import Case
 from sigap.core.access import restrict
 from sigap.core.territory import ancestor_codes
 from sigap.intake.models import Report
@@ -34,6 +31,7 @@ from sigap.persons.models import (
     Person,
     TraffickingStatus,
 )
+from sigap.referrals.models import Referral
 from sigap.regions.models import Region
 
 Fields = dict[str, Any]  # HTCDS field name → str, number, bool or list of picklist values
@@ -152,34 +150,12 @@ def referral_fields(
     )
 
 
-def triage_referral_source(case: Case, user: Any) -> Iterable[Fields]:
-    """The standing "refer directly" decisions of the case (their partner and date). Once
-    ``sigap.referrals`` is installed its Referral rows (made by "refer directly" too) take over."""
-    if apps.is_installed("sigap.referrals"):
-        return
-    decisions = restrict(
-        TriageDecision.objects.filter(
-            case=case, kind=TriageKind.REFER_DIRECTLY, reversed_at__isnull=True, partner__isnull=False
-        ),
-        user,
-        "view",
-    ).select_related("partner")
-    for decision in decisions.order_by("decided_at", "pk"):
-        assert decision.partner is not None
-        yield referral_fields(
-            partner=decision.partner, referred_at=decision.decided_at, reason="AdditionalServicesRequired"
-        )
-
-
-def referral_app_source(case: Case, user: Any) -> Iterable[Fields]:
-    """``sigap.referrals`` (when installed): each Referral of the case the user may see."""
-    if not apps.is_installed("sigap.referrals"):
-        return
-    referral = apps.get_model("referrals", "Referral")
-    rows = restrict(referral._default_manager.filter(case=case), user, "view").select_related("partner")
+def referral_records(case: Case, user: Any) -> Iterator[Fields]:
+    """Each referral of the case the user may see, oldest first."""
+    rows = restrict(Referral.objects.filter(case=case), user, "view").select_related("partner")
     for row in rows.order_by("referred_at", "pk"):
         details = "; ".join(
-            f"{name}={value}" for name in ("state", "outcome") if (value := getattr(row, name, ""))
+            f"{name}={value}" for name in ("state", "outcome") if (value := getattr(row, name))
         )
         yield referral_fields(
             partner=row.partner,
@@ -187,12 +163,6 @@ def referral_app_source(case: Case, user: Any) -> Iterable[Fields]:
             details=details,
             reason="AdditionalServicesRequired",
         )
-
-
-REFERRAL_SOURCES: list[Callable[[Case, Any], Iterable[Fields]]] = [
-    triage_referral_source,
-    referral_app_source,
-]
 
 
 # --- the export -----------------------------------------------------------------------------------
@@ -214,7 +184,7 @@ def case_record(case: Case, user: Any, places: _Places, today: date) -> dict[str
         ],
         "referrals": [
             {"id": f"{case.number}/R{n}", "fields": fields}
-            for n, fields in enumerate((f for source in REFERRAL_SOURCES for f in source(case, user)), 1)
+            for n, fields in enumerate(referral_records(case, user), 1)
         ],
     }
 
