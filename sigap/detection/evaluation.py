@@ -38,6 +38,8 @@ TRAINING_SPLITS = (
     "train_w11",
     "train_w13",
     "train_w14",
+    "train_w15",
+    "train_w16",
 )
 
 #: Who wrote which training split: leave-one-writer-out cross-validation holds out a whole writer,
@@ -55,10 +57,12 @@ WRITERS = {
     "w11": ("train_w11",),
     "w13": ("train_w13",),
     "w14": ("train_w14",),
+    "w15": ("train_w15",),
+    "w16": ("train_w16",),
 }
 
 #: Sealed evaluation splits, never read while building the rules or the model.
-EVALUATION_SPLITS = ("test", "holdout", "holdout_b", "holdout_c")
+EVALUATION_SPLITS = ("test", "holdout", "holdout_b", "holdout_c", "holdout_d")
 
 
 def training_splits() -> list[str]:

@@ -37,8 +37,11 @@ ID_PREFIX = {
     "train_w11": "w11",
     "train_w13": "w13",
     "train_w14": "w14",
+    "train_w15": "w15",
+    "train_w16": "w16",
     "holdout_b": "hob",
     "holdout_c": "hoc",
+    "holdout_d": "hod",
 }
 SHINGLE = 60  # no two texts may share a substring this long (after lower-casing, spaces collapsed)
 
