@@ -16,6 +16,7 @@ from django.utils import timezone
 from sigap.accounts.models import User
 from sigap.cases.models import Case, TriageKind
 from sigap.cases.services import case_note_add, case_task_add, case_transition, triage_decide
+from sigap.core.demo import LONTAR
 from sigap.intake.models import Channel, IdentityTier, Report
 from sigap.intake.services import report_submit, reports_analyse_pending
 
@@ -263,3 +264,216 @@ def _refer(case: Case, pimpasa: User) -> None:
         actor=pimpasa,
         now=_at(25),
     )
+
+
+DEMO_HISTORY_KEY = "demo-history-"  # the year of signals before and after the seed socialisation
+
+SUJUNG, PONTANG = "36.04.13.2006", "36.04.12.2001"  # beside LONTAR (sigap.core.demo)
+
+
+@dataclass(frozen=True)
+class PastSignal:
+    """A signal of the past year, already settled: a closed case (``title`` set) or a closed report."""
+
+    key: str
+    desa: str
+    received: str  # ISO date and time, Asia/Jakarta
+    text: str
+    reason: str  # the triage reason
+    title: str = ""  # a case was opened and later closed as done, with ``closed``
+    closed: str = ""
+    kind: str = TriageKind.OPEN_CASE
+
+
+#: A year in Kecamatan Tirtayasa and Pontang around the 12 Nov 2025 socialisation at MTs Nurul Bahri,
+#: so that the programme indicators have whole windows before and after it (six months each side).
+HISTORY = [
+    PastSignal(
+        "pontang-tekong",
+        PONTANG,
+        "2025-04-22 20:15",
+        "Banyak pemuda Pontang berangkat ke Malaysia lewat laut malam-malam dari Tanjung Balai, bayar 6 juta "
+        "ke tekong, tidak pakai paspor. Minggu ini ada lagi yang mau ikut.",
+        "Jalur laut tanpa paspor lewat tekong: pekerja migran nonprosedural.",
+        title="Pemuda Pontang ke Malaysia lewat tekong",
+        closed="Keluarga dikunjungi, dua pemuda batal berangkat; data tekong diserahkan ke Polres.",
+    ),
+    PastSignal(
+        "lontar-sawit",
+        LONTAR,
+        "2025-05-14 09:30",
+        "Ada calo dari luar desa keliling Lontar nawarin kerja kebun sawit di Malaysia, katanya paspor "
+        "nanti saja diurus di sana, bayar 5 juta dulu buat tiket.",
+        "Calo tanpa izin, paspor menyusul, biaya di muka.",
+        title="Calo kebun sawit Malaysia keliling Lontar",
+        closed="Calo tidak ditemukan lagi; warga diberi informasi jalur resmi lewat Disnaker.",
+    ),
+    PastSignal(
+        "lontar-art-anak",
+        LONTAR,
+        "2025-06-03 16:40",
+        "Anak tetangga saya umur 16 tahun berhenti sekolah, mau dibawa kerja jadi ART di Jakarta sama "
+        "orang yang ngaku saudara jauh. Orang tuanya dikasih uang 2 juta.",
+        "Anak di bawah umur dibawa bekerja dengan uang muka kepada orang tua.",
+        title="Anak 16 tahun dibawa kerja ART ke Jakarta",
+        closed="Anak kembali bersekolah setelah kunjungan bersama guru dan Bhabinkamtibmas.",
+    ),
+    PastSignal(
+        "lontar-abk-taiwan",
+        LONTAR,
+        "2025-07-19 11:05",
+        "Di grup FB ada lowongan ABK kapal ikan Taiwan gaji 15 juta, gaji 6 bulan pertama dipotong buat "
+        "biaya, berangkat dari Muara Baru. Sudah 4 pemuda Lontar daftar.",
+        "Potongan gaji berbulan-bulan untuk biaya penempatan ABK.",
+        title="Lowongan ABK kapal ikan Taiwan di grup FB",
+        closed="Empat pemuda diarahkan ke manning agency berizin; lowongan dilaporkan ke patroli siber.",
+    ),
+    PastSignal(
+        "lontar-paspor-umrah",
+        LONTAR,
+        "2025-08-08 08:20",
+        "Pak, mau tanya cara bikin paspor untuk umrah bulan depan. Travelnya resmi terdaftar di Kemenag.",
+        "Pertanyaan prosedur paspor umrah lewat travel resmi; dijawab lewat pesan.",
+        kind=TriageKind.CLOSE_NOT_RELEVANT,
+    ),
+    PastSignal(
+        "lontar-visa-ziarah",
+        LONTAR,
+        "2025-09-22 19:50",
+        "Ibu saya ditawari kerja jadi pembantu di Arab Saudi lewat sponsor kampung sebelah, berangkatnya "
+        "pakai visa ziarah dulu katanya, nanti di sana diganti.",
+        "Kerja rumah tangga ke negara moratorium dengan visa ziarah.",
+        title="Tawaran ART ke Arab Saudi dengan visa ziarah",
+        closed="Keberangkatan dibatalkan keluarga; sponsor dilaporkan ke BP3MI.",
+    ),
+    PastSignal(
+        "lontar-tebusan",
+        LONTAR,
+        "2025-10-10 22:10",
+        "Tolong, kakak saya kerja di Kamboja tidak boleh pulang, disuruh bayar tebusan 30 juta dulu. "
+        "HP-nya sering diambil bosnya.",
+        "Penyekapan dan tebusan di Kamboja: darurat.",
+        title="Warga Lontar ditahan di Kamboja, diminta tebusan",
+        closed="Dirujuk ke KBRI Phnom Penh dan Direktorat PWNI; korban dipulangkan.",
+    ),
+    PastSignal(
+        "lontar-jalan",
+        LONTAR,
+        "2025-10-27 07:45",
+        "Jalan ke TPI Lontar rusak parah, kalau hujan motor tidak bisa lewat. Mohon diperbaiki.",
+        "Keluhan infrastruktur desa, diteruskan ke perangkat desa.",
+        kind=TriageKind.CLOSE_OUTSIDE_MANDATE,
+    ),
+    PastSignal(
+        "lontar-lpk-jepang",
+        LONTAR,
+        "2025-12-09 10:00",
+        "Setelah ikut sosialisasi di MTs saya mau tanya: LPK yang menawarkan magang ke Jepang dengan biaya "
+        "40 juta dan visa pelajar, itu resmi atau tidak? Belum ada izin yang ditunjukkan.",
+        "Biaya besar dan visa pelajar untuk magang: ciri magang palsu.",
+        title="LPK magang Jepang biaya 40 juta",
+        closed="LPK tidak terdaftar; warga diarahkan ke program magang resmi Disnaker.",
+    ),
+    PastSignal(
+        "lontar-nikah-kontrak",
+        LONTAR,
+        "2026-01-15 14:25",
+        "Ada orang yang menawarkan nikah kontrak dengan turis dari Timur Tengah ke gadis-gadis di Lontar, "
+        "maharnya 10 juta, dipotong perantara.",
+        "Perantara menawarkan nikah kontrak: eksploitasi seksual.",
+        title="Perantara nikah kontrak di Lontar",
+        closed="Perantara diperiksa Polres; keluarga yang didekati sudah dikunjungi.",
+    ),
+    PastSignal(
+        "lontar-kafe-batam",
+        LONTAR,
+        "2026-02-04 13:10",
+        "Kami guru MTs mau lapor, murid kelas 9 ditawari kerja di kafe di Batam oleh kenalan di TikTok, "
+        "gaji 6 juta, tiket dibayarin, disuruh jangan bilang orang tua.",
+        "Anak direkrut lewat media sosial dan diminta merahasiakan dari orang tua.",
+        title="Murid MTs ditawari kerja kafe di Batam",
+        closed="Murid dan orang tua didampingi; akun perekrut dilaporkan.",
+    ),
+    PastSignal(
+        "sujung-eps",
+        SUJUNG,
+        "2026-01-28 09:15",
+        "Mau tanya, program G to G ke Korea (EPS) dibuka tahun ini tidak? Daftarnya di mana?",
+        "Pertanyaan jalur resmi G to G; dijawab dengan alamat Disnaker.",
+        kind=TriageKind.CLOSE_NOT_RELEVANT,
+    ),
+    PastSignal(
+        "lontar-perahu",
+        LONTAR,
+        "2026-04-02 17:30",
+        "Ada perahu nelayan di dermaga Lontar dibeli tunai oleh orang asing yang bukan warga sini, "
+        "katanya buat mancing, tapi mesinnya ditambah dua.",
+        "Perahu dibeli tunai oleh orang asing: kemungkinan penyelundupan.",
+        title="Perahu dibeli tunai orang asing di dermaga Lontar",
+        closed="Pembeli orang asing berizin tinggal; perahu dipakai wisata mancing, dipantau TIMPORA.",
+    ),
+    PastSignal(
+        "lontar-magang-resmi",
+        LONTAR,
+        "2026-05-18 11:40",
+        "Anak saya mau magang ke Jepang lewat LPK resmi yang terdaftar di Disnaker, apakah perlu lapor "
+        "ke desa juga?",
+        "Magang lewat LPK terdaftar: jalur resmi; dijawab lewat pesan.",
+        kind=TriageKind.CLOSE_NOT_RELEVANT,
+    ),
+]
+
+
+def _past(value: str, *, days: float = 0) -> datetime:
+    moment = datetime.fromisoformat(value).replace(tzinfo=timezone.get_default_timezone())
+    return moment + timedelta(days=days)
+
+
+@transaction.atomic
+def demo_history() -> int:
+    """Store, read and settle the signals of the year around the seed socialisation; returns how
+    many reports were added (none when they are already there)."""
+    if Report.objects.filter(idempotency_key__startswith=DEMO_HISTORY_KEY).exists():
+        return 0
+    pimpasa = User.objects.get(username="pimpasa.tirtayasa")
+    reports = []
+    for signal in HISTORY:
+        report = report_submit(
+            channel=Channel.WEB,
+            text=signal.text,
+            identity_tier=IdentityTier.ANONIM,
+            consent=True,
+            desa_code=signal.desa,
+            idempotency_key=DEMO_HISTORY_KEY + signal.key,
+        ).report
+        Report.objects.filter(pk=report.pk).update(created_at=_past(signal.received))
+        reports.append(report)
+    reports_analyse_pending(ids=[r.pk for r in reports], limit=len(reports))
+    for signal, report in zip(HISTORY, reports, strict=True):
+        report.refresh_from_db()
+        decided = triage_decide(
+            report=report,
+            kind=signal.kind,
+            reason=signal.reason,
+            actor=pimpasa,
+            title=signal.title,
+            now=_past(signal.received, days=0.5),
+        )
+        if signal.kind == TriageKind.OPEN_CASE:
+            case = decided.case
+            assert isinstance(case, Case)
+            case_transition(
+                case=case,
+                to="verifikasi",
+                actor=pimpasa,
+                reason="Memeriksa laporan bersama perangkat desa.",
+                now=_past(signal.received, days=1),
+            )
+            case_transition(
+                case=case,
+                to="selesai",
+                actor=pimpasa,
+                reason=signal.closed,
+                now=_past(signal.received, days=21),
+            )
+    return len(reports)

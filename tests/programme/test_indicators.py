@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from sigap.audit.models import AuditEvent
+from sigap.audit.services import audit_verify
 from sigap.cases.models import Case, TriageKind
 from sigap.cases.services import triage_decide
 from sigap.core.demo import LONTAR
@@ -205,6 +206,28 @@ def test_villages_before_after_on_hand_made_signals(programme) -> None:
     (lontar,) = villages  # only Lontar has had a socialisation
     assert lontar.name == "Lontar" and lontar.figures.first == date(2025, 11, 12)
     assert lontar.figures.before.signals == 2 and lontar.figures.after.signals == 1
+
+
+def test_the_demo_year_gives_lontar_whole_windows_before_and_after_its_socialisation(programme) -> None:
+    from sigap.cases.demo import HISTORY, demo_history
+
+    assert demo_history() == len(HISTORY)
+    assert demo_history() == 0  # a second run adds nothing
+    settled = Report.objects.filter(idempotency_key__startswith="demo-history-")
+    assert not settled.filter(analysed_at__isnull=True).exists()
+    assert all(r.triage_decisions.exists() for r in settled)  # nothing old waits in the inbox
+    start, villages = ind.villages_before_after(
+        user=programme["supervisor.serang"], months=6, today=date(2026, 11, 29)
+    )
+    assert start == date(2025, 4, 22)  # the first whole month is May 2025
+    (lontar,) = villages
+    assert lontar.figures.complete
+    assert (lontar.figures.before.label, lontar.figures.after.label) == (
+        "2025-05 – 2025-10",
+        "2025-12 – 2026-05",
+    )
+    assert (lontar.figures.before.signals, lontar.figures.after.signals) == (7, 5)
+    assert audit_verify().ok
 
 
 def _client(user) -> Client:

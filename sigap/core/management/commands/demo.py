@@ -25,6 +25,12 @@ class Command(BaseCommand):
         added = demo_signals()
         if added:
             self.stdout.write(f"Demo signals: {added} reports read by the engine, some triaged into cases.")
+        from sigap.cases.demo import demo_history
+
+        if past := demo_history():
+            self.stdout.write(
+                f"Demo history: {past} settled signals from the year around the seed socialisation."
+            )
         from sigap.persons.demo import demo_persons
 
         if demo_persons():
