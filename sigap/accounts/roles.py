@@ -100,6 +100,9 @@ ACCESS: dict[str, dict[str, dict[str, Reach]]] = {
             Role.SUPERVISOR: TERRITORY,
             Role.ADMIN: ALL,
         },
+        # A signal that came without a village is seen only nationally: the national desk places it
+        # in a village (cases.services.signal_place), and the officers of that territory decide on it.
+        "place": {Role.PUSAT: ALL, Role.ADMIN: ALL},
     },
     # Triage and cases (issue #5): the village officers and the Kanim supervisor work them in their
     # territory, the Kanwil analyst reads them there, the national desk reads everywhere. Village
@@ -113,6 +116,7 @@ ACCESS: dict[str, dict[str, dict[str, Reach]]] = {
         "view": dict(_CASE_READERS),
         "change": dict(_CASE_WORKERS),
     },
+    "cases.signalplacement": {"view": dict(_CASE_READERS)},
     "cases.casetransition": {"view": dict(_CASE_READERS)},
     "cases.casenote": {"view": dict(_CASE_READERS)},
     "cases.casetask": {"view": dict(_CASE_READERS)},

@@ -130,6 +130,34 @@ class ReasonForm(forms.Form):
     )
 
 
+class PlaceForm(forms.Form):
+    """Place a signal without a village: find the village by name (no JavaScript), then choose it."""
+
+    desa_query = forms.CharField(
+        label=_("Village (desa/kelurahan)"),
+        help_text=_("Type the name of the village and press 'Find village'."),
+        required=False,
+        max_length=80,
+    )
+    desa_code = forms.ChoiceField(label=_("Choose the village"), required=False, choices=[])
+    reason = forms.CharField(
+        label=_("Reason"),
+        help_text=_("How the village is known, e.g. the reporter's words or a call back."),
+        max_length=REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, desa_choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choices(self.fields, "desa_code", _blank(desa_choices, _("— choose from the list —")))
+
+    def clean_desa_code(self) -> str:
+        code = str(self.cleaned_data.get("desa_code") or "")
+        if not code:
+            raise forms.ValidationError(_("Find the village by name, then choose it from the list."))
+        return code
+
+
 class MessageForm(forms.Form):
     body = forms.CharField(
         label=_("Message to the reporter"), max_length=MESSAGE_MAX, widget=forms.Textarea(attrs={"rows": 3})

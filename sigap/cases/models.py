@@ -328,6 +328,44 @@ class TriageDecision(models.Model):
         return NOTHING
 
 
+class SignalPlacement(models.Model):
+    """The national desk places a signal that came without a village (an SMS, a call) in one, with a
+    reason, so that the officers of that territory find it in their inbox and decide on it."""
+
+    report = models.ForeignKey(
+        "intake.Report", on_delete=models.PROTECT, related_name="placements", verbose_name=_("report")
+    )
+    desa = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("village")
+    )
+    reason = models.TextField(_("reason"))
+    placed_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("placed by")
+    )
+    placed_at = models.DateTimeField(_("placed"))
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("signal placement")
+        verbose_name_plural = _("signal placements")
+        ordering = ["-placed_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="cases_placement_reason_required")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} → {self.desa_id}"
+
+    @classmethod
+    def access_filter(cls, user: User, reach: Reach) -> Q:
+        if reach is Reach.TERRITORY:
+            codes = user.scope_codes()
+            q = Q(placed_by=user)
+            return q | within_q("report__desa", codes) if codes else q
+        return NOTHING
+
+
 class CaseTransition(models.Model):
     """One move of a case between states, with its reason: the case's own history."""
 

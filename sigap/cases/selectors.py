@@ -22,6 +22,7 @@ from sigap.cases.models import (
     CaseNote,
     CaseTask,
     CaseTransition,
+    SignalPlacement,
     TriageDecision,
     TriageKind,
 )
@@ -252,6 +253,18 @@ def open_cases_for_merge(*, user: Any, limit: int = 50) -> QuerySet[Case]:
 def may_change(*, user: Any, obj: Report | Case) -> bool:
     """Whether ``user`` may act on this signal or case (decide, move, write to it)."""
     return restrict(type(obj)._default_manager.filter(pk=obj.pk), user, "change").exists()
+
+
+def may_place(*, user: Any, report: Report) -> bool:
+    """Whether ``user`` may place this signal, which came without a village, in one (national desk)."""
+    return report.desa_id is None and restrict(Report.objects.filter(pk=report.pk), user, "place").exists()
+
+
+def signal_placements(*, user: Any, report: Report) -> QuerySet[SignalPlacement]:
+    """Who placed the signal in its village, when and why."""
+    return restrict(SignalPlacement.objects.filter(report=report), user, "view").select_related(
+        "desa", "placed_by"
+    )
 
 
 def may_reverse(*, user: Any) -> bool:

@@ -41,6 +41,7 @@ from sigap.cases.models import (
     CaseState,
     CaseTask,
     CaseTransition,
+    SignalPlacement,
     TriageDecision,
     TriageKind,
 )
@@ -51,6 +52,7 @@ from sigap.core.models import NotificationEvent
 from sigap.core.notify import notify_localised
 from sigap.core.territory import ancestor_codes
 from sigap.intake.models import Report, ReportStatus
+from sigap.intake.selectors import alert_recipients
 from sigap.intake.services import officer_message
 from sigap.organisations.models import PARTNER_KINDS, Organisation
 
@@ -483,6 +485,54 @@ def triage_decide(
         },
     )
     return decision
+
+
+@transaction.atomic
+def signal_place(
+    *, report: Report, desa_code: str, reason: str, actor: Any, now: datetime | None = None
+) -> SignalPlacement:
+    """Place a signal that came without a village (an SMS, a call) in one, with a reason.
+
+    Such a signal is seen only nationally, so nobody who may decide on it would find it; the
+    national desk places it, and it appears in the inbox of that village's officers, who are told.
+    """
+    from sigap.regions.models import Level, Region
+
+    now = _now(now)
+    if not restrict(Report.objects.filter(pk=report.pk), actor, "place").exists():
+        raise PermissionDenied
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if report.desa_id is not None:
+        raise ApplicationError(_("This signal already has a village; its officers decide on it."))
+    reason = _reason(reason)
+    desa = Region.objects.active().filter(code=(desa_code or "").strip(), level=Level.VILLAGE).first()
+    if desa is None:
+        raise ApplicationError(_("Choose a village (desa/kelurahan) from the list."))
+    placement = SignalPlacement.objects.create(
+        report=report, desa=desa, reason=reason, placed_by=actor, placed_at=now
+    )
+    Report.objects.filter(pk=report.pk).update(desa=desa, updated_at=now)
+    audit_record(
+        actor=actor,
+        action="signal.place",
+        obj=report,
+        region_code=desa.code,
+        metadata={"report": report.pk, "placement": placement.pk, "desa": desa.code},
+    )
+    report.desa = desa
+
+    def message() -> tuple[str, str]:
+        subject = gettext("SIGAP: signal #%(id)s placed in %(desa)s") % {"id": report.pk, "desa": desa.name}
+        body = gettext(
+            "Signal #%(id)s came without a village; the national desk placed it in %(desa)s. "
+            "It waits for your decision in the inbox."
+        ) % {"id": report.pk, "desa": desa.name}
+        return subject, body
+
+    # The village's PIMPASA and the supervisors over it; a critical one under its own preference.
+    event = NotificationEvent.CRITICAL_SIGNAL if report.risk == "critical" else None
+    notify_localised(alert_recipients(report), message=message, event=event)
+    return placement
 
 
 @transaction.atomic

@@ -28,6 +28,7 @@ from sigap.cases.forms import (
     InboxFilterForm,
     MessageForm,
     NoteForm,
+    PlaceForm,
     ReasonForm,
     TaskForm,
     TransitionForm,
@@ -42,6 +43,8 @@ from sigap.intake.models import Report
 from sigap.intake.selectors import can_see_identity, report_messages, reporter_identity
 from sigap.intake.services import officer_message, upload_dir
 from sigap.organisations.models import PARTNER_KINDS, Organisation
+from sigap.regions.models import Level
+from sigap.regions.selectors import region_get, region_label, region_search
 
 INBOX_PAGE = 50
 
@@ -110,6 +113,9 @@ def _signal_context(request: HttpRequest, report: Report, **forms: Any) -> dict[
         "reverse_form": forms.get("reverse_form") or ReasonForm(),
         "identity": forms.get("identity"),
         "triage_kinds": TriageKind,
+        "placements": list(selectors.signal_placements(user=user, report=report)),
+        "may_place": selectors.may_place(user=user, report=report),
+        "place_form": forms.get("place_form") or PlaceForm(desa_choices=[]),
     }
 
 
@@ -207,11 +213,54 @@ def _signal_identity(request: HttpRequest, report: Report) -> HttpResponse:
     return response
 
 
+def _village_choices(request: HttpRequest) -> list[tuple[str, str]]:
+    """The villages matching the typed name, plus the one already chosen (kept across a search)."""
+    query = request.POST.get("desa_query", "").strip()
+    found = region_search(user=request.user, query=query, level=Level.VILLAGE, limit=15) if query else []
+    chosen = request.POST.get("desa_code", "")
+    if chosen and all(r.code != chosen for r in found):
+        region = region_get(user=request.user, code=chosen)
+        found += [region] if region is not None and region.level == Level.VILLAGE else []
+    return [(r.code, region_label(r)) for r in found]
+
+
+def _signal_place(request: HttpRequest, report: Report) -> HttpResponse:
+    """The national desk places a signal that came without a village (no JavaScript needed)."""
+    if not selectors.may_place(user=request.user, report=report):
+        raise PermissionDenied
+    choices = _village_choices(request)
+    form = PlaceForm(request.POST, desa_choices=choices)
+    if "find_village" in request.POST:
+        form.errors.clear()  # a search, not a submission: keep what was typed, show the matches
+        if request.POST.get("desa_query", "").strip() and not choices:
+            form.add_error("desa_query", _("No village of that name. Check the spelling."))
+        return render(request, "cases/signal.html", _signal_context(request, report, place_form=form))
+    if form.is_valid():
+        try:
+            placement = services.signal_place(
+                report=report,
+                desa_code=form.cleaned_data["desa_code"],
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            )
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                _("The signal is placed in %(desa)s; its officers find it in their inbox.")
+                % {"desa": placement.desa.name},
+            )
+            return redirect("cases:signal", report.pk)
+    return render(request, "cases/signal.html", _signal_context(request, report, place_form=form), status=400)
+
+
 SIGNAL_ACTIONS: dict[str, Callable[[HttpRequest, Report], HttpResponse]] = {
     "triage": _signal_triage,
     "reverse": _signal_reverse,
     "message": _signal_message,
     "identity": _signal_identity,
+    "place": _signal_place,
 }
 
 
