@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
 
 from sigap.audit.models import AuditEvent
 from sigap.core.crypto import unseal
@@ -357,3 +359,227 @@ def test_villages_offered_for_designation_are_the_territory_s(programme, monkeyp
     assert selectors.designation_candidate(user=supervisor, code=WARGASARA) is not None
     assert selectors.designation_candidate(user=supervisor, code=LONTAR) is None  # already designated
     assert selectors.designation_candidate(user=programme["supervisor.tangerang"], code=WARGASARA) is None
+
+
+# --- pages ----------------------------------------------------------------------------------------
+
+
+def test_the_designate_link_is_shown_only_to_those_who_may_designate(programme) -> None:
+    for username, shown in (
+        ("supervisor.serang", True),
+        ("pimpasa.tirtayasa", True),
+        ("admin", True),
+        ("analis.banten", False),
+        ("pusat", False),
+        ("kader.lontar", False),
+    ):
+        page = _signed_in(programme[username]).get(reverse("programme:list")).content.decode()
+        assert ('id="designate-link"' in page) is shown, username
+        desa = _signed_in(programme[username]).get(reverse("programme:desa", args=[LONTAR])).content.decode()
+        assert ('id="desa-edit-link"' in desa) is shown, username
+        assert ("contact-edit" in desa) is shown, username
+
+
+def test_designating_through_the_page_without_javascript(programme, kanim) -> None:
+    client = _signed_in(programme["supervisor.serang"])
+    url = reverse("programme:designate")
+    page = client.get(url).content.decode()
+    assert 'name="find_village"' in page and "<script" not in page.split("<main")[-1]
+    typed = {
+        "office": str(kanim.pk),
+        "sk_number": "W.11.IMI.IMI.1.0001-GR.03.05 Tahun 2026",
+        "sk_date": "2026-01-10",
+        "designated_on": "2026-01-15",
+        "status": "aktif",
+        "criteria": ["pmi_pocket"],
+        "notes": "Diusulkan Kasi Inteldakim.",
+    }
+    # 1. search: the village is offered, everything typed is still there, no error yet
+    found = client.post(url, typed | {"desa_query": "wargasara", "find_village": "1"})
+    body = found.content.decode()
+    assert found.status_code == 200 and f'value="{WARGASARA}"' in body
+    assert "W.11.IMI.IMI.1.0001-GR.03.05 Tahun 2026" in body and "Diusulkan Kasi Inteldakim." in body
+    assert 'role="alert"' not in body
+    # 2. a search that finds nothing says so in Indonesian
+    missing = client.post(url, typed | {"desa_query": "tidakada", "find_village": "1"}).content.decode()
+    assert "Tidak ada desa dengan nama itu" in missing and "Diusulkan Kasi Inteldakim." in missing
+    # 3. sent without a village: an Indonesian message, nothing lost
+    refused = client.post(url, typed | {"desa_query": "wargasara"})
+    assert refused.status_code == 400
+    text = refused.content.decode()
+    assert "Cari desanya, lalu pilih dari daftar." in text
+    assert "Diusulkan Kasi Inteldakim." in text
+    # 4. a future decree date is refused in Indonesian, the rest kept
+    future = client.post(
+        url, typed | {"desa_query": "wargasara", "desa_code": WARGASARA, "sk_date": "2999-01-01"}
+    )
+    assert future.status_code == 400 and "tidak boleh di masa depan" in future.content.decode()
+    assert not DesaBinaan.objects.filter(desa_id=WARGASARA).exists()
+    # 5. sent complete
+    done = client.post(url, typed | {"desa_query": "wargasara", "desa_code": WARGASARA})
+    assert done.status_code == 302 and done["Location"] == reverse("programme:desa", args=[WARGASARA])
+    db = DesaBinaan.objects.get(desa_id=WARGASARA)
+    assert db.notes == "Diusulkan Kasi Inteldakim." and db.criteria == ["pmi_pocket"]
+    # the village is now listed as designated, not offered again
+    again = client.post(url, {"desa_query": "wargasara", "find_village": "1"}).content.decode()
+    assert 'id="already-designated"' in again and f'value="{WARGASARA}"' not in again
+
+
+def test_a_pimpasa_whose_villages_are_all_designated_is_told_so(programme) -> None:
+    page = _signed_in(programme["pimpasa.tirtayasa"]).get(reverse("programme:designate")).content.decode()
+    assert 'id="all-designated"' in page and "Semua desa di wilayah Anda sudah menjadi Desa Binaan." in page
+    assert reverse("programme:desa", args=[LONTAR]) in page and 'name="desa_code"' not in page
+
+
+def test_a_forged_village_code_is_not_designated(programme, kanim) -> None:
+    """The choice must be one the search could offer: another office's village is refused."""
+    client = _signed_in(programme["supervisor.tangerang"])
+    response = client.post(
+        reverse("programme:designate"),
+        {
+            "desa_code": WARGASARA,
+            "office": str(kanim.pk),
+            "sk_number": "SK",
+            "sk_date": "2026-01-10",
+            "designated_on": "2026-01-10",
+            "status": "aktif",
+        },
+    )
+    assert response.status_code == 400
+    assert not DesaBinaan.objects.filter(desa_id=WARGASARA).exists()
+
+
+def test_changing_the_status_through_the_page(programme) -> None:
+    client = _signed_in(programme["supervisor.serang"])
+    lontar = DesaBinaan.objects.get(desa_id=LONTAR)
+    url = reverse("programme:desa_edit", args=[LONTAR])
+    page = client.get(url).content.decode()
+    assert f'value="{lontar.sk_number}"' in page and 'value="2025-10-20"' in page  # ISO for type=date
+    form = {
+        "office": str(lontar.office_id),
+        "sk_number": "W.11.IMI.IMI.1.0123-GR.03.05 Tahun 2025",
+        "sk_date": "2025-10-20",
+        "designated_on": "2025-10-20",
+        "criteria": ["border_coast", "fishing"],
+        "notes": lontar.notes,
+        "status": "nonaktif",
+    }
+    # without a date and reason: the Indonesian messages, and the new SK number is still in the form
+    missing = client.post(url, form)
+    body = missing.content.decode()
+    assert missing.status_code == 400
+    assert "Isi tanggal status berubah." in body and "Tuliskan alasan status berubah." in body
+    assert "W.11.IMI.IMI.1.0123-GR.03.05 Tahun 2025" in body
+    lontar.refresh_from_db()
+    assert lontar.status == "aktif"
+    # a date before the last recorded step: the service's message, in Indonesian
+    early = client.post(url, form | {"status_on": "2025-10-19", "status_reason": "Ditunda"})
+    assert early.status_code == 400 and "tidak boleh bertanggal sebelum" in early.content.decode()
+    today = timezone.localdate()
+    done = client.post(url, form | {"status_on": today.isoformat(), "status_reason": "Kegiatan ditunda."})
+    assert done.status_code == 302
+    desa = client.get(reverse("programme:desa", args=[LONTAR])).content.decode()
+    assert 'id="status-history"' in desa and "Kegiatan ditunda." in desa and "Nonaktif" in desa
+    assert "0123-GR.03.05" in desa
+    # the village focal point reads the village's status, not the reasons of its history
+    kader = _signed_in(programme["kader.lontar"]).get(reverse("programme:desa", args=[LONTAR]))
+    assert "Nonaktif" in kader.content.decode() and "Kegiatan ditunda." not in kader.content.decode()
+
+
+def test_changing_and_retiring_a_member_through_the_page(programme) -> None:
+    client = _signed_in(programme["pimpasa.tirtayasa"])
+    contact = _sekdes()
+    url = reverse("programme:contact", args=[LONTAR, contact.pk])
+    desa_url = reverse("programme:desa", args=[LONTAR])
+    assert url in client.get(desa_url).content.decode()
+    page = client.get(url)
+    assert page.status_code == 200 and "Endi" not in page.content.decode()  # no reveal by editing
+    # a bad phone: the Indonesian message; the typed name is kept, and the page is not cached
+    bad = client.post(
+        url, {"action": "edit", "role": "sekdes", "name": "Endi Suhendi", "phone": "tidak tahu"}
+    )
+    assert bad.status_code == 400 and "Nomor telepon harus berisi angka." in bad.content.decode()
+    assert "Endi Suhendi" in bad.content.decode() and "no-store" in bad["Cache-Control"]
+    ok = client.post(url, {"action": "edit", "role": "sekdes", "name": "Endi Suhendi", "phone": ""})
+    assert ok.status_code == 302 and ok["Location"].endswith("#jaringan")
+    assert unseal(NetworkContact.objects.get(pk=contact.pk).phone_sealed) == "0812-0000-2002"
+    # retire: a future date refused in Indonesian, then recorded and shown apart
+    future = (timezone.localdate() + timedelta(days=3)).isoformat()
+    late = client.post(url, {"action": "retire", "retired_on": future})
+    assert late.status_code == 400 and "tidak boleh di masa depan" in late.content.decode()
+    assert client.post(url, {"action": "retire", "retired_on": "2026-02-01"}).status_code == 302
+    desa = client.get(desa_url).content.decode()
+    current = desa.split('id="network-current"')[1].split("</table>")[0]
+    retired = desa.split('id="network-retired"')[1].split("</table>")[0]
+    assert "Sekretaris Desa" not in current and "Sekretaris Desa" in retired and "1 Feb 2026" in retired
+    assert url not in desa  # a former member is no longer changed ...
+    shown = client.post(desa_url, {"action": "reveal", "contact": contact.pk})
+    assert "Endi Suhendi" in shown.content.decode()  # ... but still shown on request (audited)
+    # the edit page of a former member sends back to the village
+    assert client.get(url).status_code == 302
+
+
+def test_the_network_pages_refuse_readers_and_other_villages(programme) -> None:
+    contact = _sekdes()
+    url = reverse("programme:contact", args=[LONTAR, contact.pk])
+    for username, status in (("kader.lontar", 403), ("analis.banten", 403), ("pusat", 403)):
+        assert _signed_in(programme[username]).get(url).status_code == status, username
+        assert (
+            _signed_in(programme[username])
+            .post(url, {"action": "retire", "retired_on": "2026-01-01"})
+            .status_code
+            == status
+        )
+    assert _signed_in(programme["supervisor.tangerang"]).get(url).status_code == 404
+    # the contact's id under another village of the same PIMPASA: not found
+    other = reverse("programme:contact", args=["36.04.13.2006", contact.pk])
+    assert _signed_in(programme["pimpasa.tirtayasa"]).get(other).status_code == 404
+    assert _sekdes().retired_on is None
+
+
+def test_adding_a_member_with_a_mistake_keeps_the_form_open_with_what_was_typed(programme) -> None:
+    client = _signed_in(programme["pimpasa.tirtayasa"])
+    response = client.post(
+        reverse("programme:desa", args=[LONTAR]),
+        {"action": "contact", "role": "guru", "name": "Bu Ani", "phone": "tanpa nomor"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 400 and "Nomor telepon harus berisi angka." in body
+    assert "<details open><summary>Tambah anggota jejaring" in body and 'value="Bu Ani"' in body
+
+
+def test_a_pimpasa_assignment_refused_on_the_page_says_why_and_keeps_the_form(programme) -> None:
+    """Item 3 (PIMPASA from the village page): the history is kept by ``pimpasa_assign``; a start
+    before the current assignment is refused in Indonesian with the form open and filled in."""
+    from sigap.accounts.roles import Role
+    from sigap.accounts.services import user_create
+
+    other = user_create(
+        username="pimpasa.pengganti",
+        password=None,
+        role=Role.PIMPASA,
+        organisation=Organisation.objects.get(short_name="Kanim Serang"),
+        scope_codes=[LONTAR],
+    )
+    client = _signed_in(programme["supervisor.serang"])
+    url = reverse("programme:desa", args=[LONTAR])
+    refused = client.post(url, {"action": "assign", "officer": other.pk, "since": "2025-01-01"})
+    body = refused.content.decode()
+    assert refused.status_code == 400
+    assert "Penugasan baru tidak boleh dimulai sebelum penugasan yang sekarang." in body
+    assert "<details open><summary>Tugaskan PIMPASA" in body and 'value="2025-01-01"' in body
+    assert (
+        client.post(url, {"action": "assign", "officer": other.pk, "since": "2026-02-01"}).status_code == 302
+    )
+    lontar = DesaBinaan.objects.get(desa_id=LONTAR)
+    history = [
+        (a.officer.username, a.since, a.until)
+        for a in selectors.assignments(user=programme["supervisor.serang"], desa_binaan=lontar)
+    ]
+    assert history == [
+        ("pimpasa.pengganti", date(2026, 2, 1), None),
+        ("pimpasa.tirtayasa", date(2025, 10, 29), date(2026, 2, 1)),
+    ]
+    assert AuditEvent.objects.filter(
+        action="programme.pimpasa_assign", actor=programme["supervisor.serang"]
+    ).exists()
