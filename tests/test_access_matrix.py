@@ -91,8 +91,8 @@ class World:
     region_out: str = "35.78.31.1004"
     person_in: Any = None
     person_out: Any = None
-    # The Desa Binaan programme (issue #6): "desa", "activity", "quiz" (its test) and "kanim" (an
-    # indicator unit) → (in, out).
+    # The Desa Binaan programme (issue #6): "desa", "activity", "quiz" (its test), "contact" (a member
+    # of the village network) and "kanim" (an indicator unit) → (in, out).
     programme: dict[str, tuple[Any, Any]] = field(default_factory=dict)
 
 
@@ -138,6 +138,15 @@ REFERRAL_DETAIL = _scoped(national_out=OK, others_out=DENY, denied=(Role.KADER,)
 #: point their own village, the national desk everywhere, partners nothing.
 PROGRAMME_VIEW = _scoped(national_out=OK, others_out=HIDDEN, denied=(Role.MITRA,))
 PROGRAMME_DETAIL = _scoped(national_out=OK, others_out=DENY, denied=(Role.MITRA,))
+#: Changing the programme's data (a designation, the network): the PIMPASA and the Kanim supervisor in
+#: their territory, administrators everywhere; readers (kader, analyst, national desk) are refused.
+PROGRAMME_CHANGE = _scoped(
+    national_out=OK, others_out=DENY, denied=(Role.KADER, Role.ANALIS, Role.PUSAT, Role.MITRA)
+)
+#: Designating: the same roles; a village outside the territory is never found by the search.
+PROGRAMME_DESIGNATE = _scoped(
+    national_out=OK, others_out=HIDDEN, denied=(Role.KADER, Role.ANALIS, Role.PUSAT, Role.MITRA)
+)
 
 ROUTES: list[Route] = [
     Route("core:home", _same(OK)),
@@ -239,6 +248,16 @@ ROUTES: list[Route] = [
     Route("referrals:detail", REFERRAL_DETAIL, obj="referral", kwargs=_pk("pk")),
     Route("programme:list", PROGRAMME_VIEW, obj="desa", is_list=True),
     Route("programme:desa", PROGRAMME_DETAIL, obj="desa", kwargs=lambda db: {"code": db.desa_id}),
+    # Both villages are called Lontar: the designation search finds the one in reach (listed as
+    # already designated, with its link) and never the other office's.
+    Route("programme:designate", PROGRAMME_DESIGNATE, obj="desa", is_list=True, query={"q": "Lontar"}),
+    Route("programme:desa_edit", PROGRAMME_CHANGE, obj="desa", kwargs=lambda db: {"code": db.desa_id}),
+    Route(
+        "programme:contact",
+        PROGRAMME_CHANGE,
+        obj="contact",
+        kwargs=lambda c: {"code": c.desa_binaan.desa_id, "pk": c.pk},
+    ),
     Route("programme:activity", PROGRAMME_DETAIL, obj="activity", kwargs=_pk("pk")),
     Route(
         "programme:photo",
@@ -401,6 +420,7 @@ def _programme(admin: User, org_out: Organisation) -> dict[str, tuple[Any, Any]]
     from sigap.programme.services import (
         activity_photo_add,
         activity_record,
+        contact_add,
         desa_binaan_designate,
         question_bank_load,
         test_attach,
@@ -408,7 +428,7 @@ def _programme(admin: User, org_out: Organisation) -> dict[str, tuple[Any, Any]]
 
     question_bank_load()
     kanim = Organisation.objects.get(short_name="Kanim Serang")
-    found: dict[str, list[Any]] = {"desa": [], "activity": [], "quiz": []}
+    found: dict[str, list[Any]] = {"desa": [], "activity": [], "quiz": [], "contact": []}
     for marker, code, office in (("dalam", "36.04.13.2007", kanim), ("luar", "35.78.31.1004", org_out)):
         db = desa_binaan_designate(
             actor=admin,
@@ -434,6 +454,9 @@ def _programme(admin: User, org_out: Organisation) -> dict[str, tuple[Any, Any]]
         found["desa"].append(db)
         found["activity"].append(activity)
         found["quiz"].append(test_attach(actor=admin, activity=activity))
+        found["contact"].append(
+            contact_add(actor=admin, desa_binaan=db, role="sekdes", name=f"Sekdes-{marker}", phone="0812")
+        )
     return {key: (values[0], values[1]) for key, values in found.items()} | {"kanim": (kanim, org_out)}
 
 
@@ -498,6 +521,7 @@ def _secret(route: Route, obj: Any) -> str:
         "desa": lambda: obj.sk_number,
         "activity": lambda: obj.title,
         "quiz": lambda: obj.activity.title,
+        "contact": lambda: obj.desa_binaan.sk_number,
         "kanim": lambda: obj.name,
     }[route.obj]()
 
@@ -625,3 +649,50 @@ def test_xlsx_exports_hold_only_the_rows_in_reach(world: World, name: str, key: 
         cells = {row[0] for row in read_xlsx(response.getvalue())[1:]}
         assert ident(inside) in cells, role
         assert (ident(outside) in cells) == (role in (Role.PUSAT, Role.ADMIN)), role
+
+
+def test_programme_ids_cannot_be_guessed_across_villages(world: World) -> None:
+    """An officer who changes their own village's data cannot reach another office's by swapping an
+    id or a code into their own pages: not found, nothing changed, nothing of it in the answer."""
+    from sigap.programme.models import DesaBinaan, NetworkContact
+
+    regions_import_text(text="35.78.31.1005,Bringin\n", code_version="kepmendagri_2025")
+    desa_in, desa_out = world.programme["desa"]
+    _contact_in, contact_out = world.programme["contact"]
+    for username in ("pimpasa.tirtayasa", "supervisor.serang"):
+        client = Client()
+        client.force_login(world.users[username])
+        # the other village's member under this village's code (GET, change, retire, reveal)
+        url = reverse("programme:contact", kwargs={"code": desa_in.desa_id, "pk": contact_out.pk})
+        assert client.get(url).status_code == 404
+        edit = client.post(url, {"action": "edit", "role": "guru", "name": "Disusupkan"})
+        retire = client.post(url, {"action": "retire", "retired_on": "2026-01-01"})
+        assert edit.status_code == retire.status_code == 404
+        reveal = client.post(
+            reverse("programme:desa", kwargs={"code": desa_in.desa_id}),
+            {"action": "reveal", "contact": contact_out.pk},
+        )
+        assert reveal.status_code == 404 and "Sekdes-luar" not in reveal.content.decode()
+        # the other village's designation by its code
+        changed = client.post(
+            reverse("programme:desa_edit", kwargs={"code": desa_out.desa_id}),
+            {"sk_number": "DIUBAH", "status": "berakhir", "status_on": "2026-01-01", "status_reason": "x"},
+        )
+        assert changed.status_code == 404 and desa_out.sk_number not in changed.content.decode()
+        # designating a village of another office (not designated yet) by posting its code
+        posted = client.post(
+            reverse("programme:designate"),
+            {
+                "desa_code": "35.78.31.1005",
+                "office": str(world.org_out.pk),
+                "sk_number": "SK-SUSUPAN",
+                "sk_date": "2026-01-01",
+                "designated_on": "2026-01-01",
+                "status": "aktif",
+            },
+        )
+        assert posted.status_code == 400 and "35.78.31.1005" not in posted.content.decode()
+    out = NetworkContact.objects.get(pk=contact_out.pk)
+    assert out.role == "sekdes" and out.retired_on is None
+    assert DesaBinaan.objects.get(pk=desa_out.pk).sk_number == desa_out.sk_number
+    assert not DesaBinaan.objects.filter(sk_number="SK-SUSUPAN").exists()

@@ -138,12 +138,14 @@ ACCESS: dict[str, dict[str, dict[str, Reach]]] = {
     },
     # The Desa Binaan programme (issue #6): officers and the Kanwil analyst in their territory, the
     # national desk everywhere; a village focal point reads their own village's registry entry and
-    # activities (its scope is the village), never the network's contacts; partners nothing.
+    # activities (its scope is the village), never the network's contacts nor the reasons recorded
+    # for a change of the village's status; partners nothing.
     # Contacts' names and phones are shown ("reveal", audited) to the territory's officers only.
     **{
         f"programme.{name}": {"view": dict(_PROGRAMME_READERS) | kader, "change": dict(_CASE_WORKERS)}
         for name, kader in (
             ("desabinaan", {Role.KADER: TERRITORY}),
+            ("desastatuschange", {}),
             ("pimpasaassignment", {Role.KADER: TERRITORY}),
             ("networkcontact", {}),
             ("activity", {Role.KADER: TERRITORY}),

@@ -7,8 +7,21 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from sigap.programme.models import ActivityKind, ContactRole, Material, ParticipantGroup, Phase, Sex
-from sigap.programme.selectors import ShownItem
+from sigap.programme.models import (
+    DESIGNATION_STATUSES,
+    ActivityKind,
+    ContactRole,
+    Criterion,
+    DesaStatus,
+    Material,
+    ParticipantGroup,
+    Phase,
+    Sex,
+)
+from sigap.programme.selectors import Candidate, ShownItem
+
+#: What a date field (type="date") must be given back, whatever the language's date format.
+ISO_DATE = "%Y-%m-%d"
 
 
 class SheetForm(forms.Form):
@@ -128,15 +141,155 @@ class ContactForm(forms.Form):
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
 
 
+class ContactEditForm(forms.Form):
+    """A member's role, and a new name or phone. The stored name and phone are not shown here (that is
+    an audited "show" on the village page): left empty they stay as they are."""
+
+    role = forms.ChoiceField(label=_("Role"), choices=ContactRole.choices)
+    name = forms.CharField(
+        label=_("New name"),
+        max_length=200,
+        required=False,
+        help_text=_("Leave empty to keep the stored name."),
+    )
+    phone = forms.CharField(
+        label=_("New phone number"),
+        max_length=40,
+        required=False,
+        help_text=_("Leave empty to keep the stored number; write '-' to remove it."),
+    )
+
+    def changes(self) -> dict[str, Any]:
+        """Keyword arguments for ``services.contact_update``: None keeps, "" removes the phone."""
+        name = self.cleaned_data.get("name", "").strip()
+        phone = self.cleaned_data.get("phone", "").strip()
+        return {
+            "role": self.cleaned_data["role"],
+            "name": name or None,
+            "phone": "" if phone == "-" else (phone or None),
+        }
+
+
+class RetireForm(forms.Form):
+    retired_on = forms.DateField(
+        label=_("Left the network on"), widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE)
+    )
+
+
 class OfficerField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.get_full_name() or obj.get_username())
 
 
 class AssignForm(forms.Form):
-    since = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE))
 
     def __init__(self, *args: Any, officers: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["officer"] = OfficerField(label=_("PIMPASA"), queryset=officers)
         self.order_fields(["officer", "since"])
+
+
+def _date(label: Any, **kwargs: Any) -> forms.DateField:
+    return forms.DateField(
+        label=label, widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE), **kwargs
+    )
+
+
+class OfficeField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name)
+
+
+class _DesignationFields(forms.Form):
+    """What a designation records, shared by the designation and its edit."""
+
+    sk_number = forms.CharField(
+        label=_("Decree (SK) number"),
+        max_length=120,
+        help_text=_("As written on the decree, e.g. W.11.IMI.IMI.1.1949-GR.03.05 Tahun 2024."),
+    )
+    sk_date = _date(_("Decree date"))
+    designated_on = _date(_("Designated on"), help_text=_("The day of the designation (pengukuhan)."))
+    criteria = forms.MultipleChoiceField(
+        label=_("Selection criteria"),
+        choices=Criterion.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
+
+    def __init__(self, *args: Any, offices: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["office"] = OfficeField(
+            label=_("Issuing immigration office"), queryset=offices, empty_label=_("— choose —")
+        )
+
+
+class DesignateForm(_DesignationFields):
+    """Designate a village: find it by name (a button, no JavaScript), choose it, give the decree."""
+
+    desa_query = forms.CharField(
+        label=_("Find the village"),
+        help_text=_("Type the name (or the Kemendagri code) and press 'Find village'."),
+        required=False,
+        max_length=80,
+    )
+    desa_code = forms.ChoiceField(
+        label=_("Village (desa/kelurahan)"),
+        choices=[],
+        error_messages={
+            "required": _("Find the village, then choose it from the list."),
+            "invalid_choice": _("Choose a village of your area that is not designated yet, from the list."),
+        },
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[(s.value, s.label) for s in DESIGNATION_STATUSES],
+        initial=DesaStatus.ACTIVE,
+    )
+
+    def __init__(self, *args: Any, candidates: list[Candidate], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["desa_code"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("— choose from the list —"))] + [
+            (c.code, f"{c.label} ({c.code})") for c in candidates if not c.designated
+        ]
+        self.order_fields(
+            ["desa_query", "desa_code", "office", "sk_number", "sk_date", "designated_on", "status"]
+        )
+
+
+class DesaEditForm(_DesignationFields):
+    """The designation's decree, criteria and notes, and a status change with its date and reason."""
+
+    status = forms.ChoiceField(label=_("Status"), choices=DesaStatus.choices)
+    status_on = _date(
+        _("Date of the status change"),
+        required=False,
+        help_text=_("Only when the status changes: the day it took effect."),
+    )
+    status_reason = forms.CharField(
+        label=_("Reason for the status change"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only when the status changes. It is kept in the village's history."),
+    )
+
+    def __init__(self, *args: Any, current_status: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.current_status = current_status
+        self.order_fields(["office", "sk_number", "sk_date", "designated_on", "criteria", "notes"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("status") and data["status"] != self.current_status:
+            if not data.get("status_on") and "status_on" not in self.errors:
+                self.add_error("status_on", _("Give the date the status changed."))
+            if not (data.get("status_reason") or "").strip():
+                self.add_error("status_reason", _("Say why the status changes."))
+        return data

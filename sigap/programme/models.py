@@ -38,10 +38,17 @@ class Criterion(models.TextChoices):
 
 
 class DesaStatus(models.TextChoices):
+    """Where a designation stands. ``nonaktif``: paused, may resume; ``berakhir``: the designation ended."""
+
     ACTIVE = "aktif", _("Active")
     PROPOSED = "diusulkan", _("Proposed")
     EVALUATED = "evaluasi", _("Under evaluation")
+    INACTIVE = "nonaktif", _("Inactive")
     ENDED = "berakhir", _("Ended")
+
+
+#: The statuses a village can be designated with; the others are reached by a recorded change.
+DESIGNATION_STATUSES = (DesaStatus.ACTIVE, DesaStatus.PROPOSED)
 
 
 class ContactRole(models.TextChoices):
@@ -166,6 +173,33 @@ class _InDesa(models.Model):
         return desa_scope_q(user, reach, cls.desa_path)
 
 
+class DesaStatusChange(_InDesa):
+    """One step of a designation's status (the first row: the designation itself, ``from_status`` "").
+
+    Written only by the services, never edited: the status history of the village."""
+
+    desa_binaan = models.ForeignKey(DesaBinaan, on_delete=models.PROTECT, related_name="status_changes")
+    from_status = models.CharField(_("from"), max_length=12, choices=DesaStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=12, choices=DesaStatus.choices)
+    changed_on = models.DateField(_("date"))
+    reason = models.TextField(_("reason"), blank=True)
+    changed_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["-changed_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.desa_binaan_id}: {self.from_status or '-'} → {self.to_status} {self.changed_on}"
+
+    def audit_region_code(self) -> str | None:
+        return self.desa_binaan.desa_id
+
+
 class PimpasaAssignment(_InDesa):
     """Which PIMPASA coaches the village, from when to when (``until`` empty: still assigned)."""
 
@@ -188,15 +222,20 @@ class PimpasaAssignment(_InDesa):
 
 
 class NetworkContact(_InDesa):
-    """A member of the village network. Name and phone are personal data: sealed at rest."""
+    """A member of the village network. Name and phone are personal data: sealed at rest.
+
+    A member who leaves is retired (``retired_on``), never deleted: the network's history stays."""
 
     desa_binaan = models.ForeignKey(DesaBinaan, on_delete=models.PROTECT, related_name="contacts")
     role = models.CharField(_("role"), max_length=20, choices=ContactRole.choices)
     name_sealed = models.TextField(editable=False)
     phone_sealed = models.TextField(editable=False, blank=True)
-    is_active = models.BooleanField(_("active"), default=True)
     added_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     added_at = models.DateTimeField(auto_now_add=True)
+    retired_on = models.DateField(_("left the network on"), null=True, blank=True)
+    retired_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -205,6 +244,10 @@ class NetworkContact(_InDesa):
 
     def __str__(self) -> str:
         return f"{self.desa_binaan_id}: {self.role} #{self.pk}"
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_on is not None
 
     def audit_region_code(self) -> str | None:
         return self.desa_binaan.desa_id

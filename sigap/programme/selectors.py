@@ -6,15 +6,17 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils.translation import get_language
 
-from sigap.core.access import reach_of, restrict
+from sigap.core.access import Reach, reach_of, restrict
+from sigap.organisations.models import Organisation, OrgKind
 from sigap.programme import stats
 from sigap.programme.models import (
     Activity,
     ActivityPhoto,
     DesaBinaan,
+    DesaStatusChange,
     KnowledgeTest,
     NetworkContact,
     ParticipantCount,
@@ -25,7 +27,10 @@ from sigap.programme.models import (
     Sex,
     TestItem,
     TestResponse,
+    desa_scope_q,
 )
+from sigap.regions.models import Level, Region, normalise_name
+from sigap.regions.selectors import PATH_RELATED, region_label
 
 
 def desa_binaan_list(*, user: Any) -> QuerySet[DesaBinaan]:
@@ -78,12 +83,92 @@ def pimpasa_choices(*, user: Any, desa_binaan: DesaBinaan) -> QuerySet[Any]:
 
 
 def contacts(*, user: Any, desa_binaan: DesaBinaan) -> QuerySet[NetworkContact]:
-    """The network, masked: names and phones stay sealed until ``services.contact_reveal``."""
-    return restrict(NetworkContact.objects.filter(desa_binaan=desa_binaan, is_active=True), user, "view")
+    """The current network, masked: names and phones stay sealed until ``services.contact_reveal``."""
+    return _network(user, desa_binaan).filter(retired_on__isnull=True)
+
+
+def retired_contacts(*, user: Any, desa_binaan: DesaBinaan) -> QuerySet[NetworkContact]:
+    """Members who left the network, kept for its history; most recent first, masked like the rest."""
+    return _network(user, desa_binaan).filter(retired_on__isnull=False).order_by("-retired_on", "-pk")
+
+
+def _network(user: Any, desa_binaan: DesaBinaan) -> QuerySet[NetworkContact]:
+    return restrict(NetworkContact.objects.filter(desa_binaan=desa_binaan), user, "view")
 
 
 def contact_get(*, user: Any, desa_binaan: DesaBinaan, pk: int) -> NetworkContact | None:
-    return contacts(user=user, desa_binaan=desa_binaan).filter(pk=pk).first()
+    """A member of this village's network, current or retired; None outside the user's reach or the
+    village (an id guessed from another village finds nothing)."""
+    return _network(user, desa_binaan).select_related("desa_binaan").filter(pk=pk).first()
+
+
+def status_history(*, user: Any, desa_binaan: DesaBinaan) -> QuerySet[DesaStatusChange]:
+    """The designation's status steps, most recent first (officers only: the reasons are internal)."""
+    return restrict(DesaStatusChange.objects.filter(desa_binaan=desa_binaan), user, "view").select_related(
+        "changed_by"
+    )
+
+
+def may_designate(*, user: Any) -> bool:
+    """Whether the user may designate villages at all (in their territory)."""
+    return reach_of(user, DesaBinaan, "change") is not None
+
+
+def issuing_offices(*, user: Any, keep: DesaBinaan | None = None) -> QuerySet[Organisation]:
+    """The Kantor Imigrasi the user can see, to name the one that issued a decree (and, when editing,
+    the one already named on the village's decree, so an edit never has to change it)."""
+    offices = restrict(
+        Organisation.objects.filter(kind=OrgKind.KANTOR_IMIGRASI, is_active=True), user, "view"
+    )
+    if keep is not None:
+        offices = offices | Organisation.objects.filter(pk=keep.office_id)
+    return offices.distinct().order_by("name")
+
+
+#: With no search words, a territory of at most this many villages is listed whole.
+LIST_ALL_VILLAGES = 100
+
+
+@dataclass(frozen=True)
+class Candidate:
+    code: str
+    label: str  # "Desa Lontar, Kec. Tirtayasa, Kabupaten Serang, Banten"
+    designated: bool  # already a Desa Binaan: shown, not offered
+
+
+def _villages_to_designate(user: Any) -> QuerySet[Region]:
+    """Current villages of the territory where the user may change the programme's data."""
+    reach = reach_of(user, DesaBinaan, "change")
+    qs = restrict(Region.objects.active(), user, "view").filter(level=Level.VILLAGE)
+    if reach is None:
+        return qs.none()
+    if reach is not Reach.ALL:
+        qs = qs.filter(desa_scope_q(user, reach, "code"))
+    return qs.select_related(*PATH_RELATED)
+
+
+def designation_candidates(*, user: Any, query: str, limit: int = 50) -> list[Candidate]:
+    """Villages of the user's territory matching ``query`` (name or code), undesignated ones first.
+
+    Without words, a small territory (a PIMPASA's few villages) is listed whole; a large one, or the
+    whole country, needs a search."""
+    qs = _villages_to_designate(user)
+    needle = normalise_name(query)
+    if query.strip().replace(".", "").isdigit():
+        qs = qs.filter(code__startswith=query.strip())
+    elif needle:
+        qs = qs.filter(name_search__contains=needle)
+    elif qs.count() > LIST_ALL_VILLAGES:
+        return []
+    designated = Exists(DesaBinaan.objects.filter(desa=OuterRef("pk")))
+    rows = qs.annotate(designated=designated).order_by("designated", "code")[:limit]
+    return [Candidate(r.code, region_label(r), bool(r.designated)) for r in rows]
+
+
+def designation_candidate(*, user: Any, code: str) -> Candidate | None:
+    """One village the user may designate (in their territory, not designated yet), or None."""
+    region = _villages_to_designate(user).filter(code=code, desa_binaan__isnull=True).first()
+    return Candidate(region.code, region_label(region), False) if region else None
 
 
 def may_reveal(*, user: Any) -> bool:

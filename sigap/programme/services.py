@@ -18,22 +18,26 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from sigap.audit.services import audit_read, audit_record
-from sigap.core.access import restrict
+from sigap.core.access import reach_of, restrict
 from sigap.core.crypto import digest, seal, unseal
 from sigap.core.exceptions import ApplicationError
 from sigap.intake.attachments import CleanFile
 from sigap.intake.services import store_clean_files
-from sigap.organisations.models import Organisation
+from sigap.organisations.models import Organisation, OrgKind
 from sigap.programme.models import (
+    DESIGNATION_STATUSES,
     Activity,
     ActivityKind,
     ActivityPhoto,
     ContactRole,
     Criterion,
     DesaBinaan,
+    DesaStatus,
+    DesaStatusChange,
     KnowledgeTest,
     Material,
     NetworkContact,
@@ -47,7 +51,7 @@ from sigap.programme.models import (
     TestItem,
     TestResponse,
 )
-from sigap.regions.models import Region
+from sigap.regions.models import Level, Region
 
 BANK = Path(__file__).resolve().parent / "data" / "question_bank.toml"
 #: Public test codes and pairing codes: no 0/O, 1/I/L, so they survive being read aloud and typed.
@@ -63,6 +67,41 @@ def _code(length: int) -> str:
     return "".join(secrets.choice(ALPHABET) for _ in range(length))
 
 
+SK_NUMBER_MAX = DesaBinaan._meta.get_field("sk_number").max_length or 120
+#: Reasons for a status change and notes: a paragraph, not a report.
+REASON_MAX = 2000
+NOTES_MAX = 4000
+
+
+def _clean_designation(
+    *, office: Organisation, sk_number: str, sk_date: date, criteria: list[str], notes: str
+) -> dict[str, Any]:
+    """The checks a designation and its later edits share; the cleaned values."""
+    if office.kind != OrgKind.KANTOR_IMIGRASI or not office.is_active:
+        raise ApplicationError(_("The decree is issued by a Kantor Imigrasi: choose one."))
+    number = " ".join(sk_number.split())
+    if not number:
+        raise ApplicationError(_("The decree (SK) number is needed."))
+    if len(number) > SK_NUMBER_MAX:
+        raise ApplicationError(
+            _("The decree number is too long (at most %(max)d characters).") % {"max": SK_NUMBER_MAX}
+        )
+    if sk_date > timezone.localdate():
+        raise ApplicationError(_("The decree date cannot be in the future."))
+    unknown = sorted(set(criteria) - set(Criterion.values))
+    if unknown:
+        raise ApplicationError(_("Unknown selection criteria."), extra={"criteria": unknown})
+    if len(notes) > NOTES_MAX:
+        raise ApplicationError(_("The notes are too long (at most %(max)d characters).") % {"max": NOTES_MAX})
+    return {
+        "office": office,
+        "sk_number": number,
+        "sk_date": sk_date,
+        "criteria": sorted(set(criteria)),
+        "notes": notes.strip(),
+    }
+
+
 @transaction.atomic
 def desa_binaan_designate(
     *,
@@ -73,42 +112,144 @@ def desa_binaan_designate(
     sk_date: date,
     designated_on: date,
     criteria: list[str],
-    status: str = "aktif",
+    status: str = DesaStatus.ACTIVE,
     notes: str = "",
 ) -> DesaBinaan:
-    """Designate a village (or update its designation). Only a desa/kelurahan can be designated."""
-    desa = Region.objects.filter(code=desa_code, level=4).first()
+    """Designate a desa/kelurahan of the actor's territory as a Desa Binaan.
+
+    A village is designated once; later changes go through ``desa_binaan_update``, which keeps the
+    status history. The designation is the history's first row."""
+    if reach_of(actor, DesaBinaan, "change") is None:
+        raise PermissionDenied
+    desa = Region.objects.filter(code=desa_code, level=Level.VILLAGE).first()
     if desa is None:
         raise ApplicationError(_("Only a village (desa/kelurahan) can be a Desa Binaan."))
-    if not restrict(Region.objects.filter(pk=desa_code), actor, "view").exists():
-        raise PermissionDenied
-    unknown = sorted(set(criteria) - set(Criterion.values))
-    if unknown:
-        raise ApplicationError(_("Unknown selection criteria."), extra={"criteria": unknown})
-    existing = DesaBinaan.objects.filter(desa=desa).first()
-    if existing is not None:
-        _require_change(actor, existing)
-    elif getattr(actor, "role", None) not in ("pimpasa", "supervisor", "admin"):
-        raise PermissionDenied
-    values = {
-        "office": office,
-        "sk_number": sk_number.strip(),
-        "sk_date": sk_date,
-        "designated_on": designated_on,
-        "criteria": sorted(set(criteria)),
-        "status": status,
-        "notes": notes,
-    }
-    desa_binaan, created = DesaBinaan.objects.update_or_create(desa=desa, defaults=values)
-    if created and not restrict(DesaBinaan.objects.filter(pk=desa_binaan.pk), actor, "change").exists():
-        raise PermissionDenied  # outside the actor's territory: the transaction rolls back
+    if desa.retired_in:
+        raise ApplicationError(
+            _("This village code is no longer in use; choose the village under its current code.")
+        )
+    if status not in DESIGNATION_STATUSES:
+        raise ApplicationError(_("A village is designated as active or proposed."))
+    values = _clean_designation(
+        office=office, sk_number=sk_number, sk_date=sk_date, criteria=criteria, notes=notes
+    )
+    if designated_on > timezone.localdate():
+        raise ApplicationError(_("The designation date cannot be in the future."))
+    if DesaBinaan.objects.filter(desa=desa).exists():
+        raise ApplicationError(
+            _("This village is already a Desa Binaan. Change its designation on the village's page.")
+        )
+    desa_binaan = DesaBinaan.objects.create(desa=desa, designated_on=designated_on, status=status, **values)
+    _require_change(actor, desa_binaan)  # outside the actor's territory: the transaction rolls back
+    step = DesaStatusChange.objects.create(
+        desa_binaan=desa_binaan, from_status="", to_status=status, changed_on=designated_on, changed_by=actor
+    )
     audit_record(
         actor=actor,
-        action="programme.desa_designate" if created else "programme.desa_update",
+        action="programme.desa_designate",
         obj=desa_binaan,
-        metadata={"criteria": values["criteria"], "status": status},
+        metadata={
+            "sk_number": values["sk_number"],
+            "office": office.pk,
+            "criteria": values["criteria"],
+            "status": status,
+            "status_change": step.pk,
+        },
     )
     return desa_binaan
+
+
+#: Fields of a designation that an edit may change, in the order the audit event lists them.
+DESIGNATION_FIELDS = ("office", "sk_number", "sk_date", "designated_on", "criteria", "notes", "status")
+
+
+def _differs(old: Any, new: Any) -> bool:
+    """Whether a designation's field changes (criteria are a set: their order means nothing)."""
+    if isinstance(old, list) and isinstance(new, list):
+        return set(old) != set(new)
+    return bool(old != new)
+
+
+@transaction.atomic
+def desa_binaan_update(
+    *,
+    actor: Any,
+    desa_binaan: DesaBinaan,
+    office: Organisation,
+    sk_number: str,
+    sk_date: date,
+    designated_on: date,
+    criteria: list[str],
+    notes: str,
+    status: str,
+    status_on: date | None = None,
+    status_reason: str = "",
+) -> DesaBinaan:
+    """Correct or update a designation (its SK, office, dates, criteria, notes) and change its status.
+
+    A status change needs the day it took effect and a reason; it is kept as a ``DesaStatusChange``
+    (never overwritten) and may not predate the village's last recorded change. Saving without a
+    change writes nothing. The audit event names the fields changed, the SK's old and new number and
+    date, and the status step (the reason stays in the history row: free text has no place in the
+    audit metadata)."""
+    _require_change(actor, desa_binaan)
+    current = DesaBinaan.objects.select_for_update().get(pk=desa_binaan.pk)
+    if status not in DesaStatus.values:
+        raise ApplicationError(_("Unknown status."))
+    values = _clean_designation(
+        office=office, sk_number=sk_number, sk_date=sk_date, criteria=criteria, notes=notes
+    ) | {"designated_on": designated_on, "status": status}
+    if designated_on > timezone.localdate():
+        raise ApplicationError(_("The designation date cannot be in the future."))
+    step: DesaStatusChange | None = None
+    if status != current.status:
+        reason = status_reason.strip()
+        if status_on is None:
+            raise ApplicationError(_("Give the date the status changed."))
+        if status_on > timezone.localdate():
+            raise ApplicationError(_("The date of a status change cannot be in the future."))
+        last = current.status_changes.order_by("-changed_on", "-pk").first()
+        if last is not None and status_on < last.changed_on:
+            raise ApplicationError(
+                _("The status last changed on %(date)s; a new change cannot be dated before it.")
+                % {"date": date_format(last.changed_on, "DATE_FORMAT")}
+            )
+        if not reason:
+            raise ApplicationError(_("Say why the status changes: it is kept in the village's history."))
+        if len(reason) > REASON_MAX:
+            raise ApplicationError(
+                _("The reason is too long (at most %(max)d characters).") % {"max": REASON_MAX}
+            )
+        step = DesaStatusChange(
+            desa_binaan=current,
+            from_status=current.status,
+            to_status=status,
+            changed_on=status_on,
+            reason=reason,
+            changed_by=actor,
+        )
+    changed = [name for name in DESIGNATION_FIELDS if _differs(getattr(current, name), values[name])]
+    if not changed:
+        return current
+    metadata: dict[str, Any] = {"fields": changed}
+    for name in ("sk_number", "sk_date"):
+        if name in changed:
+            metadata[name] = [str(getattr(current, name)), str(values[name])]
+    if "office" in changed:
+        metadata["office"] = [current.office_id, office.pk]
+    for name, value in values.items():
+        setattr(current, name, value)
+    current.save()
+    if step is not None:
+        step.save()
+        metadata["status"] = {
+            "from": step.from_status,
+            "to": step.to_status,
+            "on": step.changed_on.isoformat(),
+        }
+        metadata["status_change"] = step.pk
+    audit_record(actor=actor, action="programme.desa_update", obj=current, metadata=metadata)
+    return current
 
 
 @transaction.atomic
@@ -141,6 +282,32 @@ def pimpasa_assign(*, actor: Any, desa_binaan: DesaBinaan, officer: Any, since: 
     return assignment
 
 
+CONTACT_NAME_MAX = 200
+CONTACT_PHONE_MAX = 40
+
+
+def _contact_name(name: str) -> str:
+    text = " ".join(name.split())
+    if not text:
+        raise ApplicationError(_("A name is needed."))
+    if len(text) > CONTACT_NAME_MAX:
+        raise ApplicationError(
+            _("The name is too long (at most %(max)d characters).") % {"max": CONTACT_NAME_MAX}
+        )
+    return text
+
+
+def _contact_phone(phone: str) -> str:
+    text = phone.strip()
+    if len(text) > CONTACT_PHONE_MAX:
+        raise ApplicationError(
+            _("The phone number is too long (at most %(max)d characters).") % {"max": CONTACT_PHONE_MAX}
+        )
+    if text and not any(ch.isdigit() for ch in text):
+        raise ApplicationError(_("A phone number needs digits."))
+    return text
+
+
 @transaction.atomic
 def contact_add(
     *, actor: Any, desa_binaan: DesaBinaan, role: str, name: str, phone: str = ""
@@ -148,16 +315,83 @@ def contact_add(
     _require_change(actor, desa_binaan)
     if role not in ContactRole.values:
         raise ApplicationError(_("Unknown role."))
-    if not name.strip():
-        raise ApplicationError(_("A name is needed."))
     contact = NetworkContact.objects.create(
         desa_binaan=desa_binaan,
         role=role,
-        name_sealed=seal(name.strip()),
-        phone_sealed=seal(phone.strip()),
+        name_sealed=seal(_contact_name(name)),
+        phone_sealed=seal(_contact_phone(phone)),
         added_by=actor,
     )
     audit_record(actor=actor, action="programme.contact_add", obj=contact, metadata={"role": role})
+    return contact
+
+
+def _require_current_contact(actor: Any, contact: NetworkContact) -> NetworkContact:
+    """The contact, locked, for a change by ``actor``; a retired member stays as it was."""
+    if not restrict(NetworkContact.objects.filter(pk=contact.pk), actor, "change").exists():
+        raise PermissionDenied
+    _require_change(actor, contact.desa_binaan)
+    locked = NetworkContact.objects.select_for_update().select_related("desa_binaan").get(pk=contact.pk)
+    if locked.retired_on is not None:
+        raise ApplicationError(_("This member has left the network; the record is kept as it was."))
+    return locked
+
+
+@transaction.atomic
+def contact_update(
+    *, actor: Any, contact: NetworkContact, role: str, name: str | None = None, phone: str | None = None
+) -> NetworkContact:
+    """Change a current member's role, name or phone. ``None`` keeps the stored name or phone (the edit
+    form does not show them: that would be a reveal); ``phone=""`` removes the number. The audit event
+    names the fields changed, never their values."""
+    contact = _require_current_contact(actor, contact)
+    if role not in ContactRole.values:
+        raise ApplicationError(_("Unknown role."))
+    changed = ["role"] if role != contact.role else []
+    contact.role = role
+    if name is not None:
+        clean_name = _contact_name(name)
+        if clean_name != unseal(contact.name_sealed):
+            contact.name_sealed = seal(clean_name)
+            changed.append("name")
+    if phone is not None:
+        clean_phone = _contact_phone(phone)
+        if clean_phone != unseal(contact.phone_sealed):
+            contact.phone_sealed = seal(clean_phone)
+            changed.append("phone")
+    if not changed:
+        return contact
+    contact.save(update_fields=["role", "name_sealed", "phone_sealed"])
+    audit_record(
+        actor=actor,
+        action="programme.contact_update",
+        obj=contact,
+        metadata={"role": contact.role, "fields": changed},
+    )
+    return contact
+
+
+@transaction.atomic
+def contact_retire(*, actor: Any, contact: NetworkContact, retired_on: date) -> NetworkContact:
+    """Record that a member left the network on ``retired_on``. The row stays (history), shown apart."""
+    contact = _require_current_contact(actor, contact)
+    if retired_on > timezone.localdate():
+        raise ApplicationError(_("The day a member left cannot be in the future."))
+    designated_on = contact.desa_binaan.designated_on
+    if retired_on < designated_on:
+        raise ApplicationError(
+            _("A member cannot leave the network before the village was designated (%(date)s).")
+            % {"date": date_format(designated_on, "DATE_FORMAT")}
+        )
+    contact.retired_on = retired_on
+    contact.retired_by = actor
+    contact.save(update_fields=["retired_on", "retired_by"])
+    audit_record(
+        actor=actor,
+        action="programme.contact_retire",
+        obj=contact,
+        metadata={"role": contact.role, "retired_on": retired_on.isoformat()},
+    )
     return contact
 
 

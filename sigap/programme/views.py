@@ -36,9 +36,13 @@ from sigap.programme import indicators, selectors, services
 from sigap.programme.forms import (
     ActivityForm,
     AssignForm,
+    ContactEditForm,
     ContactForm,
+    DesaEditForm,
+    DesignateForm,
     ParticipantsForm,
     QuestionForm,
+    RetireForm,
     SheetForm,
 )
 from sigap.programme.models import Activity, DesaBinaan, KnowledgeTest, Phase
@@ -81,7 +85,156 @@ def desa_list(request: HttpRequest) -> HttpResponse:
     require_reach(request.user, DesaBinaan)
     rows = selectors.desa_binaan_rows(user=request.user)
     may_see_indicators = reach_of(request.user, Case, "view") is not None
-    return render(request, "programme/list.html", {"rows": rows, "may_see_indicators": may_see_indicators})
+    return render(
+        request,
+        "programme/list.html",
+        {
+            "rows": rows,
+            "may_see_indicators": may_see_indicators,
+            "may_designate": selectors.may_designate(user=request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def designate(request: HttpRequest) -> HttpResponse:
+    """Designate a village of the officer's territory. The village is found with a button (no
+    JavaScript); searching again keeps everything typed so far."""
+    if not selectors.may_designate(user=request.user):
+        raise PermissionDenied
+    user = request.user
+    offices = selectors.issuing_offices(user=user)
+    data = request.POST if request.method == "POST" else None
+    query = (data or request.GET).get("desa_query", "") or request.GET.get("q", "")
+    candidates = selectors.designation_candidates(user=user, query=query)
+    chosen = data.get("desa_code", "") if data else ""
+    if chosen and chosen not in {c.code for c in candidates if not c.designated}:
+        kept = selectors.designation_candidate(user=user, code=chosen)
+        if kept is not None:
+            candidates.insert(0, kept)
+    form = DesignateForm(data, candidates=candidates, offices=offices, initial={"desa_query": query})
+    status = 200
+    if data is not None and "find_village" in data:
+        form.errors.clear()  # a search, not a submission: no errors for the fields not filled yet
+        if not any(not c.designated for c in candidates):
+            form.add_error(
+                "desa_query",
+                _("No village of that name in your area that is not designated yet.")
+                if query.strip()
+                else _("Type the name of the village first."),
+            )
+    elif data is not None:
+        status = 400
+        if form.is_valid():
+            values = dict(form.cleaned_data)
+            values.pop("desa_query")
+            try:
+                desa_binaan = services.desa_binaan_designate(
+                    actor=user, desa_code=values.pop("desa_code"), **values
+                )
+            except ApplicationError as exc:
+                form.add_error(None, str(exc.message))
+            else:
+                messages.success(request, _("The village is designated as a Desa Binaan."))
+                return redirect("programme:desa", code=desa_binaan.desa_id)
+    context = {
+        "form": form,
+        "designated": [c for c in candidates if c.designated],
+        "searched": bool(query.strip()),
+    }
+    return render(request, "programme/designate.html", context, status=status)
+
+
+def _changeable_desa(request: HttpRequest, code: str) -> DesaBinaan:
+    """A village the user may change: 404 outside their reach, 403 when they may only read it."""
+    require_reach(request.user, DesaBinaan)
+    desa_binaan = selectors.desa_binaan_get(user=request.user, code=code)
+    if desa_binaan is None:
+        raise Http404
+    if not selectors.may_change(user=request.user, desa_binaan=desa_binaan):
+        raise PermissionDenied
+    return desa_binaan
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def desa_edit(request: HttpRequest, code: str) -> HttpResponse:
+    """Correct the decree, criteria and notes; change the status with its date and reason."""
+    desa_binaan = _changeable_desa(request, code)
+    user = request.user
+    initial = {
+        "office": desa_binaan.office_id,
+        "sk_number": desa_binaan.sk_number,
+        "sk_date": desa_binaan.sk_date,
+        "designated_on": desa_binaan.designated_on,
+        "criteria": list(desa_binaan.criteria),
+        "notes": desa_binaan.notes,
+        "status": desa_binaan.status,
+    }
+    form = DesaEditForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        offices=selectors.issuing_offices(user=user, keep=desa_binaan),
+        current_status=desa_binaan.status,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.desa_binaan_update(actor=user, desa_binaan=desa_binaan, **form.cleaned_data)
+        except ApplicationError as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            messages.success(request, _("The designation is saved."))
+            return redirect("programme:desa", code=desa_binaan.desa_id)
+    context = {
+        "db": desa_binaan,
+        "form": form,
+        "history": list(selectors.status_history(user=user, desa_binaan=desa_binaan)),
+    }
+    return render(request, "programme/desa_edit.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """Change a member's role, name or phone, or record that they left the network."""
+    desa_binaan = _changeable_desa(request, code)
+    user = request.user
+    contact = selectors.contact_get(user=user, desa_binaan=desa_binaan, pk=pk)
+    if contact is None:
+        raise Http404
+    back = reverse("programme:desa", args=[desa_binaan.desa_id]) + "#jaringan"
+    if contact.is_retired:
+        messages.info(request, _("This member has left the network; the record is kept as it was."))
+        return redirect(back)
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    edit_form = ContactEditForm(request.POST if action == "edit" else None, initial={"role": contact.role})
+    retire_form = RetireForm(
+        request.POST if action == "retire" else None, initial={"retired_on": timezone.localdate()}
+    )
+    if request.method == "POST" and action not in ("edit", "retire"):
+        return HttpResponse(status=400)
+    form = edit_form if action == "edit" else retire_form
+    if action and form.is_valid():
+        try:
+            if action == "edit":
+                services.contact_update(actor=user, contact=contact, **edit_form.changes())
+            else:
+                services.contact_retire(actor=user, contact=contact, **retire_form.cleaned_data)
+        except ApplicationError as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            messages.success(
+                request,
+                _("The member is saved.")
+                if action == "edit"
+                else _("The member is recorded as having left."),
+            )
+            return redirect(back)
+    context = {"db": desa_binaan, "contact": contact, "edit_form": edit_form, "retire_form": retire_form}
+    response = render(request, "programme/contact.html", context, status=400 if action else 200)
+    response["Cache-Control"] = "no-store"  # a name or number typed into the form comes back in it
+    return response
 
 
 @login_required
@@ -153,6 +306,12 @@ def desa_detail(request: HttpRequest, code: str) -> HttpResponse:
         "contacts": [
             (c, revealed.get(c.pk)) for c in selectors.contacts(user=request.user, desa_binaan=desa_binaan)
         ],
+        "retired": [
+            (c, revealed.get(c.pk))
+            for c in selectors.retired_contacts(user=request.user, desa_binaan=desa_binaan)
+        ],
+        "history": list(selectors.status_history(user=request.user, desa_binaan=desa_binaan)),
+        "open_form": action if error else "",
         "may_reveal": selectors.may_reveal(user=request.user),
         "activities": list(selectors.activities(user=request.user, desa_binaan=desa_binaan)),
         "over_time": selectors.village_over_time(user=request.user, desa_binaan=desa_binaan),
