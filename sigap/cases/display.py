@@ -15,6 +15,8 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
+from django.utils.translation import get_language
+
 from sigap.core.territory import is_valid_code
 from sigap.detection.catalogue import DEFAULT_PATH
 
@@ -40,18 +42,22 @@ class Piece:
         return "; ".join(f.label for f in self.findings)
 
 
-@lru_cache(maxsize=1)
-def _labels() -> dict[str, str]:
-    """Indicator code → label, read straight from the catalogue file (compiling its patterns, as
-    the engine does, would cost a web process a second for nothing it needs)."""
+@lru_cache(maxsize=2)
+def _labels(english: bool) -> dict[str, str]:
+    """Indicator code → label in Indonesian or English, read straight from the catalogue file
+    (compiling its patterns, as the engine does, would cost a web process a second for nothing)."""
     with DEFAULT_PATH.open("rb") as handle:
         data = tomllib.load(handle)
-    return {str(item["code"]): str(item.get("label", item["code"])) for item in data.get("indicator", [])}
+    return {
+        str(item["code"]): str((english and item.get("label_en")) or item.get("label", item["code"]))
+        for item in data.get("indicator", [])
+    }
 
 
 def findings(analysis: Mapping[str, Any], text: str) -> list[Finding]:
     """The reading's indicators whose span is valid for ``text``, in text order."""
     found = []
+    labels = _labels((get_language() or "").startswith("en"))
     for item in analysis.get("indicators") or ():
         start, end = item.get("start"), item.get("end")
         if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
@@ -60,7 +66,7 @@ def findings(analysis: Mapping[str, Any], text: str) -> list[Finding]:
         found.append(
             Finding(
                 code=code,
-                label=_labels().get(code, code.replace("_", " ")),
+                label=labels.get(code, code.replace("_", " ")),
                 dimension=str(item.get("dimension", "")),
                 strength=str(item.get("strength", "")),
                 evidence=text[start:end],

@@ -29,6 +29,11 @@ class Indicator:
     flags: frozenset[str] = frozenset()
     negatable: bool = True
     groups: tuple[tuple[frozenset[str], ...], ...] = ()
+    label_en: str = ""  # for the English interface; the explanation is always Indonesian
+
+    def label_in(self, language: str) -> str:
+        """The label in ``language`` (an English one where the catalogue gives it; else Indonesian)."""
+        return self.label_en if language.startswith("en") and self.label_en else self.label
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,7 @@ def load_catalogue(path: Path = DEFAULT_PATH) -> Catalogue:
                 flags=flags,
                 negatable=bool(item.get("negatable", True)),
                 groups=tuple(required_groups(p) for p in item["patterns"]),
+                label_en=str(item.get("label_en", "")),
             )
         )
     context = tuple(

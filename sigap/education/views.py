@@ -125,13 +125,13 @@ def check(request: HttpRequest) -> HttpResponse:
         risk = analysis.risk
         pieces = display.pieces(text, display.findings(analysis.to_record(), text))
         for hit in analysis.indicators:
-            label = indicators[hit.code].label if hit.code in indicators else hit.code
+            label = indicators[hit.code].label_in(lang) if hit.code in indicators else hit.code
             flags.append(Flag(hit.code, label, meaning(hit.code, lang), hit.strength, hit.evidence))
     found = {f.code for f in flags}
     for code in yes:
         if code not in found and code in indicators:
             indicator = indicators[code]
-            flags.append(Flag(code, indicator.label, meaning(code, lang), indicator.strength))
+            flags.append(Flag(code, indicator.label_in(lang), meaning(code, lang), indicator.strength))
     answers_risk = _answers_risk(yes, {c: i.strength for c, i in indicators.items()})
     risk = max(risk, answers_risk, key=RISK_LEVELS.index)
     context = {

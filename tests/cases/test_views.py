@@ -17,6 +17,7 @@ from django.utils import timezone
 from sigap.audit.models import AuditEvent
 from sigap.cases.models import Case, CaseState, CaseTask, TriageDecision, TriageKind
 from sigap.cases.services import triage_decide
+from sigap.detection.catalogue import load_catalogue
 from sigap.intake.models import Channel, IdentityTier, Report, ReportStatus
 from tests.cases.conftest import SUKARASA
 
@@ -197,6 +198,18 @@ def test_signal_page_highlights_evidence_and_related_signals(users, read_report)
     assert f'href="/sinyal/{hidden.pk}/"' not in body  # another office's signal is not even hinted at
     national = client_for(users["pusat"]).get(reverse("cases:signal", args=[report.pk])).content.decode()
     assert f'href="/sinyal/{hidden.pk}/"' in national
+
+
+def test_signal_page_names_the_indicators_in_the_interface_language(users, read_report) -> None:
+    report = read_report(SCAM)
+    salary = next(i for i in load_catalogue().indicators if i.code == "unrealistic_salary")
+    client = client_for(users["pimpasa.tirtayasa"])
+    assert f"<td>{salary.label} " in client.get(reverse("cases:signal", args=[report.pk])).content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    english = client.get(reverse("cases:signal", args=[report.pk])).content.decode()
+    assert '<html lang="en">' in english
+    assert f"<td>{salary.label_en} " in english and f"<td>{salary.label} " not in english
+    assert '<p lang="id">' in english  # the engine's explanation is Indonesian (TAXONOMY.md), marked so
 
 
 def test_signal_page_escapes_the_text(users, read_report) -> None:

@@ -41,6 +41,14 @@ def test_every_pattern_is_bounded_on_adversarial_input(indicator) -> None:
         assert time.perf_counter() - started < 0.05, f"{indicator.code}: {pattern.pattern} is slow"
 
 
+def test_every_indicator_has_an_english_label_for_the_english_interface() -> None:
+    catalogue = load_catalogue()
+    missing = [i.code for i in catalogue.indicators if not i.label_en.strip()]
+    assert not missing
+    first = catalogue.indicators[0]
+    assert first.label_in("en-gb") == first.label_en and first.label_in("id") == first.label
+
+
 def test_a_broken_pattern_is_refused(tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text(

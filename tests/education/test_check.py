@@ -164,4 +164,7 @@ def test_the_result_is_in_english_with_the_english_meanings() -> None:
     page = client.post(reverse("education:check"), {"text": SCAM_OFFER}).content.decode()
     assert '<html lang="en">' in page and "danger signs found" in page
     assert meanings()["unrealistic_salary"]["en"] in page
+    salary = next(i for i in load_catalogue().indicators if i.code == "unrealistic_salary")
+    lowered = page.lower()  # the page writes each flag's name with a capital first letter
+    assert salary.label_en in lowered and salary.label not in lowered  # the red flag's name in English too
     assert "How to check the recruiter" in page and "Report (Laporkan)" in page
