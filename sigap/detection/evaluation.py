@@ -40,6 +40,7 @@ TRAINING_SPLITS = (
     "train_w14",
     "train_w15",
     "train_w16",
+    "train_w18",
 )
 
 #: Who wrote which training split: leave-one-writer-out cross-validation holds out a whole writer,
@@ -59,6 +60,7 @@ WRITERS = {
     "w14": ("train_w14",),
     "w15": ("train_w15",),
     "w16": ("train_w16",),
+    "w18": ("train_w18",),
 }
 
 #: Sealed evaluation splits, never read while building the rules or the model.

@@ -39,6 +39,7 @@ ID_PREFIX = {
     "train_w14": "w14",
     "train_w15": "w15",
     "train_w16": "w16",
+    "train_w18": "w18",
     "holdout_b": "hob",
     "holdout_c": "hoc",
     "holdout_d": "hod",
