@@ -20,9 +20,9 @@ from django.utils.translation import gettext_lazy as _
 from sigap.audit.services import audit_read, audit_record
 from sigap.cases.models import Case
 from sigap.cases.services import case_refresh_risk
-from sigap.core.access import restrict
 from sigap.core.crypto import seal
 from sigap.core.exceptions import ApplicationError
+from sigap.core.guards import may, require, resolve_now
 from sigap.persons import screening as checklist_rules
 from sigap.persons.blind_index import normalise_phone, phone_index
 from sigap.persons.models import (
@@ -82,11 +82,6 @@ class PersonData:
     birthdate: str | None = None  # ISO date
 
 
-def _require_case(actor: Any, case: Case) -> None:
-    if not restrict(Case.objects.filter(pk=case.pk), actor, "change").exists():
-        raise PermissionDenied
-
-
 def _clean(data: PersonData, today: date) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for name, choices in _CHOICE_FIELDS.items():
@@ -142,8 +137,8 @@ def _seal_identifiers(person: Person, data: PersonData) -> list[str]:
 
 @transaction.atomic
 def person_add(*, case: Case, actor: Any, data: PersonData, now: datetime | None = None) -> Person:
-    _require_case(actor, case)
-    now = now or timezone.now()
+    require(actor, case, "change")
+    now = resolve_now(now)
     person = Person(case=case, created_by=actor, created_at=now, **_clean(data, now.date()))
     identifiers = _seal_identifiers(person, data)
     person.save()
@@ -158,7 +153,7 @@ def person_add(*, case: Case, actor: Any, data: PersonData, now: datetime | None
 
 @transaction.atomic
 def person_update(*, person: Person, actor: Any, data: PersonData) -> Person:
-    _require_case(actor, person.case)
+    require(actor, person.case, "change")
     person = Person.objects.select_for_update().get(pk=person.pk)
     for name, value in _clean(data, timezone.localdate()).items():
         setattr(person, name, value)
@@ -174,7 +169,8 @@ def person_update(*, person: Person, actor: Any, data: PersonData) -> Person:
 
 
 def may_see_identifiers(user: Any, person: Person) -> bool:
-    return restrict(Person.objects.filter(pk=person.pk), user, "change").exists()
+    """Whoever works the person's case ("change" on the person) may see its identifiers."""
+    return may(user, person, "change")
 
 
 def person_identifiers(*, person: Person, actor: Any, purpose: str) -> dict[str, str]:
@@ -199,8 +195,8 @@ def screening_record(
 ) -> Screening:
     """Store one screening, its dimensions and risk; the case's risk becomes the highest of its
     signals' and this screening's (``cases.services.case_refresh_risk``), its clock follows."""
-    _require_case(actor, case)
-    now = now or timezone.now()
+    require(actor, case, "change")
+    now = resolve_now(now)
     if person is not None and person.case_id != case.pk:
         raise ApplicationError(_("That person belongs to another case."))
     rules = checklist_rules.checklist()
