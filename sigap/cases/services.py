@@ -11,6 +11,8 @@ Audit metadata carries ids, codes and times only: reasons, notes and titles stay
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -18,7 +20,7 @@ from typing import Any
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -565,14 +567,30 @@ def triage_reverse(
 # --- the clock ------------------------------------------------------------------------------------
 
 
-def escalation_recipients(case: Case) -> QuerySet[User]:
+def escalation_recipients(case: Case) -> list[User]:
     """The Kanim supervisors over the case's region; the national desk for a case without one."""
+    return escalation_recipients_of([case])[case.pk]
+
+
+def escalation_recipients_of(cases: Iterable[Case]) -> dict[int, list[User]]:
+    """:func:`escalation_recipients` of each case (by its id), read with at most two queries."""
+    cases = list(cases)
     active = User.objects.filter(is_active=True)
-    if case.region_id is None:
-        return active.filter(role=Role.PUSAT)
-    return active.filter(
-        role=Role.SUPERVISOR, scope_regions__code__in=ancestor_codes(case.region_id)
-    ).distinct()
+    desk = list(active.filter(role=Role.PUSAT)) if any(c.region_id is None for c in cases) else []
+    codes = {code for c in cases if c.region_id is not None for code in ancestor_codes(c.region_id)}
+    supervisors: dict[str, list[User]] = defaultdict(list)  # scope region code → its supervisors
+    if codes:
+        rows = active.filter(role=Role.SUPERVISOR, scope_regions__code__in=sorted(codes))
+        for user in rows.annotate(scope_code=F("scope_regions__code")):
+            supervisors[user.scope_code].append(user)
+    recipients = {}
+    for case in cases:
+        if case.region_id is None:
+            recipients[case.pk] = list(desk)
+            continue
+        over = {u.pk: u for code in ancestor_codes(case.region_id) for u in supervisors.get(code, [])}
+        recipients[case.pk] = sorted(over.values(), key=lambda u: u.get_username())
+    return recipients
 
 
 def _escalation_message(case: Case) -> tuple[str, str]:

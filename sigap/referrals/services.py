@@ -13,6 +13,7 @@ with numbers, place and risk only.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import partial
@@ -28,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sigap.accounts.models import User
 from sigap.accounts.roles import Role
-from sigap.audit.services import audit_record
+from sigap.audit.services import Entry, audit_record, audit_record_many
 from sigap.cases import sla
 from sigap.cases.models import CLOSED_STATES, TRANSITIONS, Case, CaseState
 from sigap.core.access import restrict
@@ -36,7 +37,7 @@ from sigap.core.crypto import seal
 from sigap.core.exceptions import ApplicationError
 from sigap.core.guards import clean_text, may, require, resolve_now
 from sigap.core.models import NotificationEvent
-from sigap.core.notify import notify_localised
+from sigap.core.notify import disabled_channels, notify_localised
 from sigap.intake.models import Report
 from sigap.organisations.models import PARTNER_KINDS, Organisation
 from sigap.referrals.models import (
@@ -96,6 +97,10 @@ def reminder_time(*, start: datetime, deadline: datetime) -> datetime:
 
 def _partner_liaisons(partner_id: int) -> QuerySet[User]:
     return User.objects.filter(is_active=True, role=Role.MITRA, organisation_id=partner_id)
+
+
+def _partner_liaisons_of(partner_ids: set[int]) -> QuerySet[User]:
+    return User.objects.filter(is_active=True, role=Role.MITRA, organisation_id__in=sorted(partner_ids))
 
 
 def _liaisons_list(partner_id: int) -> list[User]:
@@ -401,14 +406,30 @@ def referral_withdraw(
 # --- the sweep ------------------------------------------------------------------------------------
 
 
-def _escalation_recipients(referral: Referral) -> list[User]:
-    from sigap.cases.services import escalation_recipients
+def _liaisons_of(referrals: list[Referral]) -> dict[int, list[User]]:
+    """The partner's liaisons of each referral (by referral id), in one query."""
+    by_partner: dict[int, list[User]] = defaultdict(list)
+    for user in _partner_liaisons_of({r.partner_id for r in referrals}):
+        by_partner[user.organisation_id].append(user)  # type: ignore[index]
+    return {r.pk: by_partner.get(r.partner_id, []) for r in referrals}
 
-    users = {user.pk: user for user in escalation_recipients(referral.case)}
-    referrer = User.objects.filter(pk=referral.referred_by_id, is_active=True).first()
-    if referrer is not None:
-        users[referrer.pk] = referrer
-    return list(users.values())
+
+def _escalation_recipients_of(referrals: list[Referral]) -> dict[int, list[User]]:
+    """Who hears of each overdue referral (by referral id): the supervisors over its case's region
+    (the national desk without one) and the officer who referred it; three queries at most."""
+    from sigap.cases.services import escalation_recipients_of
+
+    over = escalation_recipients_of({r.case_id: r.case for r in referrals}.values())
+    referrers = User.objects.filter(pk__in={r.referred_by_id for r in referrals}, is_active=True)
+    referrer_by_id = {user.pk: user for user in referrers}
+    recipients = {}
+    for referral in referrals:
+        users = {user.pk: user for user in over[referral.case_id]}
+        referrer = referrer_by_id.get(referral.referred_by_id)
+        if referrer is not None:
+            users[referrer.pk] = referrer
+        recipients[referral.pk] = list(users.values())
+    return recipients
 
 
 def _pending(qs: QuerySet[Referral], limit: int) -> list[Referral]:
@@ -416,6 +437,19 @@ def _pending(qs: QuerySet[Referral], limit: int) -> list[Referral]:
     if connection.features.has_select_for_update_skip_locked:
         qs = qs.select_for_update(skip_locked=True, of=("self",))
     return list(qs.select_related("case", "case__region", "partner")[:limit])
+
+
+def _tell(
+    referrals: list[Referral],
+    recipients: dict[int, list[User]],
+    message: Callable[[Referral], Callable[[], tuple[str, str]]],
+    event: str,
+) -> None:
+    """Tell each referral's recipients in their language, with everyone's preferences read once."""
+    everyone = {user.pk: user for users in recipients.values() for user in users}
+    off = disabled_channels(everyone.values(), event) if everyone else set()
+    for referral in referrals:
+        notify_localised(recipients[referral.pk], message=message(referral), event=event, off=off)
 
 
 def referrals_remind_and_escalate(
@@ -426,39 +460,38 @@ def referrals_remind_and_escalate(
     Reminder: an unanswered referral whose reminder time has come (a quarter of the window left, at
     least 4 h) goes to the partner's liaisons. Escalation: an unanswered referral past its deadline
     goes to the referring officer and the Kanim supervisors over the case's region (the national desk
-    for a case without a village). Returns (reminded, escalated); messages leave after the commit."""
+    for a case without a village). Returns (reminded, escalated); messages leave after the commit.
+
+    Each run takes at most ``limit`` of each (oldest deadline first; the rest wait for the next run)
+    and makes the same number of queries however many it takes: one update and one audit insert for
+    the batch, one read of each kind of recipient. On PostgreSQL concurrent sweeps skip each other's
+    rows; what a run marked is never taken again."""
     waiting = Referral.objects.filter(state=ReferralState.SENT)
     with transaction.atomic():
         reminded = _pending(
             waiting.filter(reminder_sent_at__isnull=True, remind_at__lte=now, deadline__gt=now), limit
         )
+        if reminded:
+            Referral.objects.filter(pk__in=[r.pk for r in reminded]).update(reminder_sent_at=now)
+        escalated = _pending(waiting.filter(escalated_at__isnull=True, deadline__lte=now), limit)
+        if escalated:
+            Referral.objects.filter(pk__in=[r.pk for r in escalated]).update(escalated_at=now)
         for referral in reminded:
             referral.reminder_sent_at = now
-            referral.save(update_fields=["reminder_sent_at"])
-            audit_record(
-                actor=None, action="referral.remind", obj=referral, metadata={"case": referral.case_id}
-            )
-        escalated = _pending(waiting.filter(escalated_at__isnull=True, deadline__lte=now), limit)
         for referral in escalated:
             referral.escalated_at = now
-            referral.save(update_fields=["escalated_at"])
-            audit_record(
-                actor=None,
-                action="referral.escalate",
-                obj=referral,
-                metadata={"case": referral.case_id, "partner": referral.partner_id},
-            )
-    for referral in reminded:
-        notify_localised(
-            _partner_liaisons(referral.partner_id),
-            message=_message_reminder(referral),
-            event=NotificationEvent.REFERRAL_REMINDER,
+        audit_record_many(
+            [Entry(None, "referral.remind", r, {"case": r.case_id}) for r in reminded]
+            + [
+                Entry(None, "referral.escalate", r, {"case": r.case_id, "partner": r.partner_id})
+                for r in escalated
+            ]
         )
-    for referral in escalated:
-        notify_localised(
-            _escalation_recipients(referral),
-            message=_message_escalation(referral),
-            event=NotificationEvent.SLA_BREACH,
+    if reminded:
+        _tell(reminded, _liaisons_of(reminded), _message_reminder, NotificationEvent.REFERRAL_REMINDER)
+    if escalated:
+        _tell(
+            escalated, _escalation_recipients_of(escalated), _message_escalation, NotificationEvent.SLA_BREACH
         )
     return reminded, escalated
 
