@@ -20,9 +20,10 @@ from django.utils.translation import gettext_lazy as _
 from sigap.audit.services import audit_read, audit_record
 from sigap.cases.models import Case
 from sigap.cases.services import case_refresh_risk
-from sigap.core.crypto import seal
+from sigap.core.crypto import seal, unseal
 from sigap.core.exceptions import ApplicationError
 from sigap.core.guards import may, require, resolve_now
+from sigap.core.rotation import BATCH, batches_by_pk
 from sigap.persons import screening as checklist_rules
 from sigap.persons.blind_index import normalise_phone, phone_index
 from sigap.persons.models import (
@@ -250,3 +251,23 @@ def phone_lookup(*, actor: Any, phone: str) -> list[Person] | None:
         metadata={"matches": len(persons), "cases": sorted({p.case_id for p in persons})},
     )
     return persons
+
+
+def phone_index_rebuild(*, batch: int = BATCH) -> int:
+    """Recompute every person's phone blind index from the sealed number (after
+    ``SIGAP_BLIND_INDEX_KEY`` changed), ``batch`` persons per transaction; returns how many changed.
+
+    ``sigap rotate-keys --rebuild-index`` runs it and audits the count with the key rotation."""
+    changed_count = 0
+    for rows in batches_by_pk(Person, ["phone_sealed", "phone_index"], batch):
+        changed = []
+        for row in rows:
+            index = phone_index(unseal(row.phone_sealed))
+            if index != row.phone_index:
+                row.phone_index = index
+                changed.append(row)
+        if changed:
+            with transaction.atomic():
+                Person._base_manager.bulk_update(changed, ["phone_index"])
+            changed_count += len(changed)
+    return changed_count
