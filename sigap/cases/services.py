@@ -11,6 +11,8 @@ Audit metadata carries ids, codes and times only: reasons, notes and titles stay
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -18,7 +20,7 @@ from typing import Any
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -48,6 +50,7 @@ from sigap.cases.models import (
 from sigap.core.access import Reach, reach_of, restrict
 from sigap.core.crypto import seal
 from sigap.core.exceptions import ApplicationError
+from sigap.core.guards import clean_text, may, require, resolve_now
 from sigap.core.models import NotificationEvent
 from sigap.core.notify import notify_localised
 from sigap.core.territory import ancestor_codes
@@ -66,35 +69,13 @@ SUPERVISOR_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
 ESCALATION_BATCH = 200
 
 
-def _now(now: datetime | None) -> datetime:
-    return now or timezone.now()
-
-
-def _text(value: str | None, *, required: Any, limit: int, too_long: Any) -> str:
-    value = (value or "").replace("\x00", "").strip()
-    if not value:
-        raise ApplicationError(required)
-    if len(value) > limit:
-        raise ApplicationError(too_long % {"max": limit})
-    return value
-
-
 def _reason(value: str | None) -> str:
-    return _text(
+    return clean_text(
         value,
         required=_("Give a reason: it is recorded with the decision."),
         limit=REASON_MAX,
         too_long=_("The reason is too long: at most %(max)d characters."),
     )
-
-
-def _may(user: Any, obj: Report | Case, action: str = "change") -> bool:
-    return restrict(type(obj)._default_manager.filter(pk=obj.pk), user, action).exists()
-
-
-def _require(user: Any, obj: Report | Case, action: str = "change") -> None:
-    if not _may(user, obj, action):
-        raise PermissionDenied
 
 
 def _locked_case(case: Case) -> Case:
@@ -218,15 +199,15 @@ def case_refresh_risk(*, case: Case, actor: Any = None, now: datetime | None = N
     """Set the case's risk to the highest of its signals' and its latest screening's, and move its
     clock accordingly."""
     case = _locked_case(case)
-    _apply_risk(case, risk=_signals_risk(case), actor=actor, now=_now(now))
+    _apply_risk(case, risk=_signals_risk(case), actor=actor, now=resolve_now(now))
     return case
 
 
 @transaction.atomic
 def case_transition(*, case: Case, to: str, actor: Any, reason: str, now: datetime | None = None) -> Case:
     """Move a case to ``to`` if the table allows it; record the move, its reason and the clock."""
-    now = _now(now)
-    _require(actor, case)
+    now = resolve_now(now)
+    require(actor, case)
     case = _locked_case(case)
     if to not in CaseState.values:
         raise ApplicationError(_("Unknown case state."))
@@ -262,7 +243,7 @@ def case_transition(*, case: Case, to: str, actor: Any, reason: str, now: dateti
 
 def allowed_transitions(*, case: Case, user: Any) -> list[str]:
     """The states ``user`` may move ``case`` to now (for the buttons of part 2)."""
-    if not _may(user, case):
+    if not may(user, case):
         return []
     if case.state in CLOSED_STATES and getattr(user, "role", None) not in SUPERVISOR_ROLES:
         return []
@@ -272,7 +253,7 @@ def allowed_transitions(*, case: Case, user: Any) -> list[str]:
 @transaction.atomic
 def case_assign(*, case: Case, owner: User, actor: Any, reason: str) -> Case:
     """Give the case to another officer who works in its territory."""
-    _require(actor, case)
+    require(actor, case)
     case = _locked_case(case)
     reason = _reason(reason)
     _check_owner(owner, case, actor=actor)
@@ -306,14 +287,16 @@ def _assignment_message(case: Case) -> tuple[str, str]:
 
 @transaction.atomic
 def case_note_add(*, case: Case, actor: Any, body: str, now: datetime | None = None) -> CaseNote:
-    _require(actor, case)
-    body = _text(
+    require(actor, case)
+    body = clean_text(
         body,
         required=_("Write the note first."),
         limit=NOTE_MAX,
         too_long=_("The note is too long: at most %(max)d characters."),
     )
-    note = CaseNote.objects.create(case=case, author=actor, body_sealed=seal(body), created_at=_now(now))
+    note = CaseNote.objects.create(
+        case=case, author=actor, body_sealed=seal(body), created_at=resolve_now(now)
+    )
     audit_record(actor=actor, action="case.note", obj=case, metadata={"note": note.pk})
     return note
 
@@ -333,8 +316,8 @@ def case_task_add(
     due: datetime | None = None,
     now: datetime | None = None,
 ) -> CaseTask:
-    _require(actor, case)
-    title = _text(
+    require(actor, case)
+    title = clean_text(
         title,
         required=_("Say what is to be done."),
         limit=TITLE_MAX,
@@ -342,7 +325,7 @@ def case_task_add(
     )
     _check_assignee(assignee, case)
     task = CaseTask.objects.create(
-        case=case, title=title, assignee=assignee, due=due, created_by=actor, created_at=_now(now)
+        case=case, title=title, assignee=assignee, due=due, created_by=actor, created_at=resolve_now(now)
     )
     audit_record(
         actor=actor,
@@ -356,11 +339,11 @@ def case_task_add(
 @transaction.atomic
 def case_task_done(*, task: CaseTask, actor: Any, done: bool = True, now: datetime | None = None) -> CaseTask:
     """Tick a task off (or back on): the case's workers and the task's assignee may."""
-    if not (_may(actor, task.case) or (task.assignee_id == getattr(actor, "pk", None) and actor.is_active)):
+    if not (may(actor, task.case) or (task.assignee_id == getattr(actor, "pk", None) and actor.is_active)):
         raise PermissionDenied
     if task.done == done:
         return task
-    task.done, task.done_at = done, _now(now) if done else None
+    task.done, task.done_at = done, resolve_now(now) if done else None
     task.save(update_fields=["done", "done_at"])
     audit_record(
         actor=actor,
@@ -397,10 +380,10 @@ def triage_decide(
     ``reason``, default deadline; ``sigap.referrals``); the three ``close_*`` close the report
     (``duplicate_of``: default the near-duplicate the intake found).
     """
-    now = _now(now)
+    now = resolve_now(now)
     if kind not in TriageKind.values:
         raise ApplicationError(_("Unknown triage decision."))
-    _require(actor, report)
+    require(actor, report)
     report = Report.objects.select_for_update(of=("self",)).select_related("desa").get(pk=report.pk)
     reason = _reason(reason)
     standing = TriageDecision.objects.standing().filter(report=report)
@@ -441,7 +424,7 @@ def triage_decide(
     elif kind == TriageKind.MERGE_INTO_CASE:
         if case is None:
             raise ApplicationError(_("Choose the case to merge the report into."))
-        _require(actor, case)
+        require(actor, case)
         case = _locked_case(case)
         if case.state in CLOSED_STATES:
             raise ApplicationError(_("That case is closed. A supervisor may reopen it first."))
@@ -456,11 +439,11 @@ def triage_decide(
         new_status = None  # officer_message has set "the officer has a question for you"
     elif kind == TriageKind.CLOSE_DUPLICATE:
         original = duplicate_of or report.near_duplicate_of
-        if duplicate_of is None and original is not None and not _may(actor, original, "view"):
+        if duplicate_of is None and original is not None and not may(actor, original, "view"):
             original = None  # the intake's near-duplicate lies outside the reach: as if there were none
         if original is None or original.pk == report.pk:
             raise ApplicationError(_("Say which report this one repeats."))
-        if not _may(actor, original, "view"):
+        if not may(actor, original, "view"):
             raise PermissionDenied
         decision.duplicate_of = original
     if kind in CLOSING_KINDS:
@@ -498,7 +481,7 @@ def signal_place(
     """
     from sigap.regions.models import Level, Region
 
-    now = _now(now)
+    now = resolve_now(now)
     if not restrict(Report.objects.filter(pk=report.pk), actor, "place").exists():
         raise PermissionDenied
     report = Report.objects.select_for_update().get(pk=report.pk)
@@ -544,8 +527,8 @@ def triage_reverse(
     A report linked by the decision is unlinked from its case; a case left without any signal is
     closed as done with the reversal's reason; the case's risk follows its remaining signals.
     """
-    now = _now(now)
-    _require(actor, decision.report)
+    now = resolve_now(now)
+    require(actor, decision.report)
     if getattr(actor, "role", None) not in SUPERVISOR_ROLES:
         raise ApplicationError(_("Only a supervisor may reverse a triage decision."))
     decision = (
@@ -584,14 +567,30 @@ def triage_reverse(
 # --- the clock ------------------------------------------------------------------------------------
 
 
-def escalation_recipients(case: Case) -> QuerySet[User]:
+def escalation_recipients(case: Case) -> list[User]:
     """The Kanim supervisors over the case's region; the national desk for a case without one."""
+    return escalation_recipients_of([case])[case.pk]
+
+
+def escalation_recipients_of(cases: Iterable[Case]) -> dict[int, list[User]]:
+    """:func:`escalation_recipients` of each case (by its id), read with at most two queries."""
+    cases = list(cases)
     active = User.objects.filter(is_active=True)
-    if case.region_id is None:
-        return active.filter(role=Role.PUSAT)
-    return active.filter(
-        role=Role.SUPERVISOR, scope_regions__code__in=ancestor_codes(case.region_id)
-    ).distinct()
+    desk = list(active.filter(role=Role.PUSAT)) if any(c.region_id is None for c in cases) else []
+    codes = {code for c in cases if c.region_id is not None for code in ancestor_codes(c.region_id)}
+    supervisors: dict[str, list[User]] = defaultdict(list)  # scope region code → its supervisors
+    if codes:
+        rows = active.filter(role=Role.SUPERVISOR, scope_regions__code__in=sorted(codes))
+        for user in rows.annotate(scope_code=F("scope_regions__code")):
+            supervisors[user.scope_code].append(user)
+    recipients = {}
+    for case in cases:
+        if case.region_id is None:
+            recipients[case.pk] = list(desk)
+            continue
+        over = {u.pk: u for code in ancestor_codes(case.region_id) for u in supervisors.get(code, [])}
+        recipients[case.pk] = sorted(over.values(), key=lambda u: u.get_username())
+    return recipients
 
 
 def _escalation_message(case: Case) -> tuple[str, str]:

@@ -59,13 +59,22 @@ def disabled_channels(users: Iterable[Any], event: str) -> set[tuple[int, str]]:
     return set(rows.values_list("user_id", "channel"))
 
 
-def notify_users(users: Iterable[Any], *, subject: str, body: str, event: str | None = None) -> int:
+def notify_users(
+    users: Iterable[Any],
+    *,
+    subject: str,
+    body: str,
+    event: str | None = None,
+    off: set[tuple[int, str]] | None = None,
+) -> int:
     """Email and message each user who has an address or a phone; returns how many were reached.
 
     With ``event`` (a ``core.models.NotificationEvent``), each user's preferences decide which
-    channels carry it (no preference stored: every channel)."""
+    channels carry it (no preference stored: every channel). A batch that tells many users of the
+    same event reads their preferences once (:func:`disabled_channels`) and passes them as ``off``."""
     users = list(users)
-    off = disabled_channels(users, event) if event else set()
+    if off is None:
+        off = disabled_channels(users, event) if event else set()
     reached = 0
     for user in users:
         sent = False
@@ -83,7 +92,11 @@ def notify_users(users: Iterable[Any], *, subject: str, body: str, event: str | 
 
 
 def notify_localised(
-    users: Iterable[Any], *, message: Callable[[], tuple[str, str]], event: str | None = None
+    users: Iterable[Any],
+    *,
+    message: Callable[[], tuple[str, str]],
+    event: str | None = None,
+    off: set[tuple[int, str]] | None = None,
 ) -> int:
     """Like :func:`notify_users`, with ``message()`` (subject, body) written in each user's language."""
     by_language: dict[str, list[Any]] = defaultdict(list)
@@ -93,5 +106,5 @@ def notify_localised(
     for language, group in by_language.items():
         with translation.override(language):
             subject, body = message()
-        reached += notify_users(group, subject=subject, body=body, event=event)
+        reached += notify_users(group, subject=subject, body=body, event=event, off=off)
     return reached

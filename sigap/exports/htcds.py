@@ -13,10 +13,13 @@ state, outcome) through :func:`referral_fields` ("refer directly" creates one to
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
-from typing import Any
+from itertools import islice
+from typing import Any, TypeVar
 
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from sigap.cases.models import Case
@@ -34,6 +37,7 @@ from sigap.persons.models import (
 from sigap.referrals.models import Referral
 from sigap.regions.models import Region
 
+_R = TypeVar("_R")
 Fields = dict[str, Any]  # HTCDS field name → str, number, bool or list of picklist values
 STANDARD = "IOM HTCDS v2"
 #: Dimensions of exploitation in the engine's reading: a signal that names one is an exploitation event.
@@ -91,10 +95,18 @@ class _Places:
     def __init__(self) -> None:
         self._names: dict[str, str] = {}
 
+    def load(self, desa_codes: Iterable[str | None]) -> None:
+        """Read the names above all of ``desa_codes`` at once (one query for those not read yet)."""
+        self._read({code for desa in desa_codes if desa for code in ancestor_codes(desa)[:2]})
+
+    def _read(self, codes: set[str]) -> None:
+        missing = sorted(codes - self._names.keys())
+        if missing:
+            self._names.update(dict.fromkeys(missing, ""))  # a code with no region: no name
+            self._names.update(Region.objects.filter(code__in=missing).values_list("code", "name"))
+
     def name(self, code: str) -> str:
-        if code not in self._names:
-            region = Region.objects.filter(code=code).only("name").first()
-            self._names[code] = region.name if region else ""
+        self._read({code})
         return self._names[code]
 
     def of(self, desa_code: str | None) -> tuple[str, str]:
@@ -150,27 +162,60 @@ def referral_fields(
     )
 
 
+def referral_record(row: Referral) -> Fields:
+    """One referral the user may see (its partner selected with it)."""
+    details = "; ".join(f"{name}={value}" for name in ("state", "outcome") if (value := getattr(row, name)))
+    return referral_fields(
+        partner=row.partner,
+        referred_at=row.referred_at,
+        details=details,
+        reason="AdditionalServicesRequired",
+    )
+
+
 def referral_records(case: Case, user: Any) -> Iterator[Fields]:
     """Each referral of the case the user may see, oldest first."""
-    rows = restrict(Referral.objects.filter(case=case), user, "view").select_related("partner")
-    for row in rows.order_by("referred_at", "pk"):
-        details = "; ".join(
-            f"{name}={value}" for name in ("state", "outcome") if (value := getattr(row, name))
-        )
-        yield referral_fields(
-            partner=row.partner,
-            referred_at=row.referred_at,
-            details=details,
-            reason="AdditionalServicesRequired",
-        )
+    for row in _referrals(Referral.objects.filter(case=case), user):
+        yield referral_record(row)
 
 
 # --- the export -----------------------------------------------------------------------------------
 
+#: Cases read per round: each round reads the persons, signals, referrals and places of all its cases
+#: with one query each, so the number of queries does not grow with the number of cases in a round.
+CASE_BATCH = 500
 
-def case_record(case: Case, user: Any, places: _Places, today: date) -> dict[str, Any]:
-    persons = restrict(Person.objects.filter(case=case), user, "view").order_by("created_at", "pk")
-    reports = restrict(Report.objects.filter(case_link__case=case), user, "view").order_by("created_at", "pk")
+
+def _persons(qs: QuerySet[Person], user: Any) -> QuerySet[Person]:
+    return restrict(qs, user, "view").order_by("created_at", "pk")
+
+
+def _reports(qs: QuerySet[Report], user: Any) -> QuerySet[Report]:
+    return restrict(qs, user, "view").order_by("created_at", "pk")
+
+
+def _referrals(qs: QuerySet[Referral], user: Any) -> QuerySet[Referral]:
+    return restrict(qs, user, "view").select_related("partner").order_by("referred_at", "pk")
+
+
+def _by_case(rows: Iterable[_R], case_id: Callable[[_R], int]) -> dict[int, list[_R]]:
+    """Rows grouped by their case, each group in the rows' order."""
+    groups: dict[int, list[_R]] = defaultdict(list)
+    for row in rows:
+        groups[case_id(row)].append(row)
+    return groups
+
+
+def case_record(
+    case: Case,
+    places: _Places,
+    today: date,
+    *,
+    persons: Iterable[Person],
+    reports: Iterable[Report],
+    referrals: Iterable[Referral],
+) -> dict[str, Any]:
+    """The record of one case from the rows of it the user may see (each list already in order)."""
     return {
         "id": case.number,
         "fields": case_fields(case),
@@ -183,16 +228,40 @@ def case_record(case: Case, user: Any, places: _Places, today: date) -> dict[str
             for report in reports
         ],
         "referrals": [
-            {"id": f"{case.number}/R{n}", "fields": fields}
-            for n, fields in enumerate(referral_records(case, user), 1)
+            {"id": f"{case.number}/R{n}", "fields": referral_record(row)}
+            for n, row in enumerate(referrals, 1)
         ],
     }
 
 
-def case_records(cases: Iterable[Case], user: Any) -> Iterator[dict[str, Any]]:
-    places, today = _Places(), timezone.localdate()
+def _round(cases: list[Case], user: Any, places: _Places, today: date) -> Iterator[dict[str, Any]]:
+    ids = [case.pk for case in cases]
+    persons = _by_case(_persons(Person.objects.filter(case_id__in=ids), user), lambda p: p.case_id)
+    reports = _by_case(
+        _reports(Report.objects.filter(case_link__case_id__in=ids), user).annotate(
+            export_case_id=F("case_link__case_id")
+        ),
+        lambda r: r.export_case_id,
+    )
+    referrals = _by_case(_referrals(Referral.objects.filter(case_id__in=ids), user), lambda r: r.case_id)
+    places.load(report.desa_id for rows in reports.values() for report in rows)
     for case in cases:
-        yield case_record(case, user, places, today)
+        yield case_record(
+            case,
+            places,
+            today,
+            persons=persons.get(case.pk, []),
+            reports=reports.get(case.pk, []),
+            referrals=referrals.get(case.pk, []),
+        )
+
+
+def case_records(cases: Iterable[Case], user: Any, *, batch: int = CASE_BATCH) -> Iterator[dict[str, Any]]:
+    """The HTCDS record of each case, in the order given, read ``batch`` cases at a time."""
+    places, today = _Places(), timezone.localdate()
+    rows = cases.iterator(chunk_size=batch) if isinstance(cases, QuerySet) else iter(cases)
+    while chunk := list(islice(rows, batch)):
+        yield from _round(chunk, user, places, today)
 
 
 SECTIONS = (("case", None), ("person", "persons"), ("event", "events"), ("referral", "referrals"))

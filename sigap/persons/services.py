@@ -20,9 +20,10 @@ from django.utils.translation import gettext_lazy as _
 from sigap.audit.services import audit_read, audit_record
 from sigap.cases.models import Case
 from sigap.cases.services import case_refresh_risk
-from sigap.core.access import restrict
-from sigap.core.crypto import seal
+from sigap.core.crypto import seal, unseal
 from sigap.core.exceptions import ApplicationError
+from sigap.core.guards import may, require, resolve_now
+from sigap.core.rotation import BATCH, batches_by_pk
 from sigap.persons import screening as checklist_rules
 from sigap.persons.blind_index import normalise_phone, phone_index
 from sigap.persons.models import (
@@ -82,11 +83,6 @@ class PersonData:
     birthdate: str | None = None  # ISO date
 
 
-def _require_case(actor: Any, case: Case) -> None:
-    if not restrict(Case.objects.filter(pk=case.pk), actor, "change").exists():
-        raise PermissionDenied
-
-
 def _clean(data: PersonData, today: date) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for name, choices in _CHOICE_FIELDS.items():
@@ -142,8 +138,8 @@ def _seal_identifiers(person: Person, data: PersonData) -> list[str]:
 
 @transaction.atomic
 def person_add(*, case: Case, actor: Any, data: PersonData, now: datetime | None = None) -> Person:
-    _require_case(actor, case)
-    now = now or timezone.now()
+    require(actor, case, "change")
+    now = resolve_now(now)
     person = Person(case=case, created_by=actor, created_at=now, **_clean(data, now.date()))
     identifiers = _seal_identifiers(person, data)
     person.save()
@@ -158,7 +154,7 @@ def person_add(*, case: Case, actor: Any, data: PersonData, now: datetime | None
 
 @transaction.atomic
 def person_update(*, person: Person, actor: Any, data: PersonData) -> Person:
-    _require_case(actor, person.case)
+    require(actor, person.case, "change")
     person = Person.objects.select_for_update().get(pk=person.pk)
     for name, value in _clean(data, timezone.localdate()).items():
         setattr(person, name, value)
@@ -174,7 +170,8 @@ def person_update(*, person: Person, actor: Any, data: PersonData) -> Person:
 
 
 def may_see_identifiers(user: Any, person: Person) -> bool:
-    return restrict(Person.objects.filter(pk=person.pk), user, "change").exists()
+    """Whoever works the person's case ("change" on the person) may see its identifiers."""
+    return may(user, person, "change")
 
 
 def person_identifiers(*, person: Person, actor: Any, purpose: str) -> dict[str, str]:
@@ -199,8 +196,8 @@ def screening_record(
 ) -> Screening:
     """Store one screening, its dimensions and risk; the case's risk becomes the highest of its
     signals' and this screening's (``cases.services.case_refresh_risk``), its clock follows."""
-    _require_case(actor, case)
-    now = now or timezone.now()
+    require(actor, case, "change")
+    now = resolve_now(now)
     if person is not None and person.case_id != case.pk:
         raise ApplicationError(_("That person belongs to another case."))
     rules = checklist_rules.checklist()
@@ -254,3 +251,23 @@ def phone_lookup(*, actor: Any, phone: str) -> list[Person] | None:
         metadata={"matches": len(persons), "cases": sorted({p.case_id for p in persons})},
     )
     return persons
+
+
+def phone_index_rebuild(*, batch: int = BATCH) -> int:
+    """Recompute every person's phone blind index from the sealed number (after
+    ``SIGAP_BLIND_INDEX_KEY`` changed), ``batch`` persons per transaction; returns how many changed.
+
+    ``sigap rotate-keys --rebuild-index`` runs it and audits the count with the key rotation."""
+    changed_count = 0
+    for rows in batches_by_pk(Person, ["phone_sealed", "phone_index"], batch):
+        changed = []
+        for row in rows:
+            index = phone_index(unseal(row.phone_sealed))
+            if index != row.phone_index:
+                row.phone_index = index
+                changed.append(row)
+        if changed:
+            with transaction.atomic():
+                Person._base_manager.bulk_update(changed, ["phone_index"])
+            changed_count += len(changed)
+    return changed_count

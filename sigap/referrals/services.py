@@ -13,6 +13,7 @@ with numbers, place and risk only.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import partial
@@ -28,14 +29,15 @@ from django.utils.translation import gettext_lazy as _
 
 from sigap.accounts.models import User
 from sigap.accounts.roles import Role
-from sigap.audit.services import audit_record
+from sigap.audit.services import Entry, audit_record, audit_record_many
 from sigap.cases import sla
 from sigap.cases.models import CLOSED_STATES, TRANSITIONS, Case, CaseState
 from sigap.core.access import restrict
 from sigap.core.crypto import seal
 from sigap.core.exceptions import ApplicationError
+from sigap.core.guards import clean_text, may, require, resolve_now
 from sigap.core.models import NotificationEvent
-from sigap.core.notify import notify_localised
+from sigap.core.notify import disabled_channels, notify_localised
 from sigap.intake.models import Report
 from sigap.organisations.models import PARTNER_KINDS, Organisation
 from sigap.referrals.models import (
@@ -65,35 +67,13 @@ REMINDER_LEAD = timedelta(hours=4)
 SWEEP_BATCH = 200
 
 
-def _now(now: datetime | None) -> datetime:
-    return now or timezone.now()
-
-
-def _clean(value: str | None, *, required: Any, limit: int, too_long: Any) -> str:
-    value = (value or "").replace("\x00", "").strip()
-    if not value and required is not None:
-        raise ApplicationError(required)
-    if len(value) > limit:
-        raise ApplicationError(too_long % {"max": limit})
-    return value
-
-
 def _reason(value: str | None) -> str:
-    return _clean(
+    return clean_text(
         value,
         required=_("Give a reason: it is recorded with the answer."),
         limit=REASON_MAX,
         too_long=_("The reason is too long: at most %(max)d characters."),
     )
-
-
-def _may(user: Any, obj: Case | Referral, action: str) -> bool:
-    return restrict(type(obj)._default_manager.filter(pk=obj.pk), user, action).exists()
-
-
-def _require(user: Any, obj: Case | Referral, action: str) -> None:
-    if not _may(user, obj, action):
-        raise PermissionDenied
 
 
 def _locked(referral: Referral) -> Referral:
@@ -117,6 +97,10 @@ def reminder_time(*, start: datetime, deadline: datetime) -> datetime:
 
 def _partner_liaisons(partner_id: int) -> QuerySet[User]:
     return User.objects.filter(is_active=True, role=Role.MITRA, organisation_id=partner_id)
+
+
+def _partner_liaisons_of(partner_ids: set[int]) -> QuerySet[User]:
+    return User.objects.filter(is_active=True, role=Role.MITRA, organisation_id__in=sorted(partner_ids))
 
 
 def _liaisons_list(partner_id: int) -> list[User]:
@@ -234,15 +218,15 @@ def referral_create(
     commit."""
     from sigap.cases.services import case_transition
 
-    now = _now(now)
-    _require(actor, case, "change")
+    now = resolve_now(now)
+    require(actor, case, "change")
     case = Case.objects.select_for_update(of=("self",)).select_related("region").get(pk=case.pk)
     if case.state in CLOSED_STATES:
         raise ApplicationError(_("That case is closed. A supervisor may reopen it first."))
     unique = list({partner.pk: partner for partner in partners}.values())
     if not unique:
         raise ApplicationError(_("Choose at least one partner agency."))
-    asked = _clean(
+    asked = clean_text(
         asked,
         required=_("Say what the partner is asked to do."),
         limit=TEXT_MAX,
@@ -312,7 +296,7 @@ def _tell_referrer(referral: Referral) -> None:
 
 
 def _answerable(referral: Referral, actor: Any) -> Referral:
-    _require(actor, referral, "respond")
+    require(actor, referral, "respond")
     referral = _locked(referral)
     if referral.state != ReferralState.SENT:
         raise ApplicationError(_("This referral was already answered or withdrawn."))
@@ -323,7 +307,8 @@ def _answerable(referral: Referral, actor: Any) -> Referral:
 def referral_accept(*, referral: Referral, actor: Any, now: datetime | None = None) -> Referral:
     """The partner takes the referral on (also after the deadline: a late answer is still an answer)."""
     referral = _answerable(referral, actor)
-    referral.state, referral.responded_by, referral.responded_at = ReferralState.ACCEPTED, actor, _now(now)
+    referral.state, referral.responded_by = ReferralState.ACCEPTED, actor
+    referral.responded_at = resolve_now(now)
     referral.save(update_fields=["state", "responded_by", "responded_at"])
     audit_record(actor=actor, action="referral.accept", obj=referral, metadata={"case": referral.case_id})
     _tell_referrer(referral)
@@ -335,7 +320,8 @@ def referral_decline(*, referral: Referral, actor: Any, reason: str, now: dateti
     """The partner declines, with a reason the referring officer reads."""
     referral = _answerable(referral, actor)
     referral.decline_reason = _reason(reason)
-    referral.state, referral.responded_by, referral.responded_at = ReferralState.DECLINED, actor, _now(now)
+    referral.state, referral.responded_by = ReferralState.DECLINED, actor
+    referral.responded_at = resolve_now(now)
     referral.save(update_fields=["state", "responded_by", "responded_at", "decline_reason"])
     audit_record(actor=actor, action="referral.decline", obj=referral, metadata={"case": referral.case_id})
     _tell_referrer(referral)
@@ -347,22 +333,22 @@ def referral_progress(
     *, referral: Referral, actor: Any, body: str, now: datetime | None = None
 ) -> ReferralUpdate:
     """A progress post: by the partner once accepted, by the case's officers while the loop is open."""
-    is_partner = _may(actor, referral, "respond")
+    is_partner = may(actor, referral, "respond")
     if not is_partner:
-        _require(actor, referral.case, "change")
+        require(actor, referral.case, "change")
     referral = _locked(referral)
     if is_partner and referral.state != ReferralState.ACCEPTED:
         raise ApplicationError(_("Accept the referral before posting progress."))
     if referral.state not in OPEN_REFERRAL_STATES:
         raise ApplicationError(_("This referral is closed."))
-    body = _clean(
+    body = clean_text(
         body,
         required=_("Write the progress first."),
         limit=TEXT_MAX,
         too_long=_("The text is too long: at most %(max)d characters."),
     )
     update = ReferralUpdate.objects.create(
-        referral=referral, author=actor, body_sealed=seal(body), created_at=_now(now)
+        referral=referral, author=actor, body_sealed=seal(body), created_at=resolve_now(now)
     )
     audit_record(
         actor=actor,
@@ -378,17 +364,17 @@ def referral_outcome(
     *, referral: Referral, actor: Any, outcome: str, text: str = "", now: datetime | None = None
 ) -> Referral:
     """The partner records the outcome of an accepted referral: the loop is closed."""
-    _require(actor, referral, "respond")
+    require(actor, referral, "respond")
     referral = _locked(referral)
     if referral.state != ReferralState.ACCEPTED:
         raise ApplicationError(_("An outcome can be recorded only for an accepted referral."))
     if outcome not in ReferralOutcome.values:
         raise ApplicationError(_("Choose the outcome."))
-    text = _clean(
+    text = clean_text(
         text, required=None, limit=TEXT_MAX, too_long=_("The text is too long: at most %(max)d characters.")
     )
     referral.state, referral.outcome, referral.outcome_sealed = ReferralState.CLOSED, outcome, seal(text)
-    referral.outcome_by, referral.outcome_at = actor, _now(now)
+    referral.outcome_by, referral.outcome_at = actor, resolve_now(now)
     referral.save(update_fields=["state", "outcome", "outcome_sealed", "outcome_by", "outcome_at"])
     audit_record(
         actor=actor,
@@ -405,12 +391,13 @@ def referral_withdraw(
     *, referral: Referral, actor: Any, reason: str, now: datetime | None = None
 ) -> Referral:
     """The case's officers take back a referral that is still open, with a reason."""
-    _require(actor, referral.case, "change")
+    require(actor, referral.case, "change")
     referral = _locked(referral)
     if referral.state not in OPEN_REFERRAL_STATES:
         raise ApplicationError(_("Only an open referral can be withdrawn."))
     referral.withdraw_reason = _reason(reason)
-    referral.state, referral.withdrawn_by, referral.withdrawn_at = ReferralState.WITHDRAWN, actor, _now(now)
+    referral.state, referral.withdrawn_by = ReferralState.WITHDRAWN, actor
+    referral.withdrawn_at = resolve_now(now)
     referral.save(update_fields=["state", "withdrawn_by", "withdrawn_at", "withdraw_reason"])
     audit_record(actor=actor, action="referral.withdraw", obj=referral, metadata={"case": referral.case_id})
     return referral
@@ -419,14 +406,30 @@ def referral_withdraw(
 # --- the sweep ------------------------------------------------------------------------------------
 
 
-def _escalation_recipients(referral: Referral) -> list[User]:
-    from sigap.cases.services import escalation_recipients
+def _liaisons_of(referrals: list[Referral]) -> dict[int, list[User]]:
+    """The partner's liaisons of each referral (by referral id), in one query."""
+    by_partner: dict[int, list[User]] = defaultdict(list)
+    for user in _partner_liaisons_of({r.partner_id for r in referrals}):
+        by_partner[user.organisation_id].append(user)  # type: ignore[index]
+    return {r.pk: by_partner.get(r.partner_id, []) for r in referrals}
 
-    users = {user.pk: user for user in escalation_recipients(referral.case)}
-    referrer = User.objects.filter(pk=referral.referred_by_id, is_active=True).first()
-    if referrer is not None:
-        users[referrer.pk] = referrer
-    return list(users.values())
+
+def _escalation_recipients_of(referrals: list[Referral]) -> dict[int, list[User]]:
+    """Who hears of each overdue referral (by referral id): the supervisors over its case's region
+    (the national desk without one) and the officer who referred it; three queries at most."""
+    from sigap.cases.services import escalation_recipients_of
+
+    over = escalation_recipients_of({r.case_id: r.case for r in referrals}.values())
+    referrers = User.objects.filter(pk__in={r.referred_by_id for r in referrals}, is_active=True)
+    referrer_by_id = {user.pk: user for user in referrers}
+    recipients = {}
+    for referral in referrals:
+        users = {user.pk: user for user in over[referral.case_id]}
+        referrer = referrer_by_id.get(referral.referred_by_id)
+        if referrer is not None:
+            users[referrer.pk] = referrer
+        recipients[referral.pk] = list(users.values())
+    return recipients
 
 
 def _pending(qs: QuerySet[Referral], limit: int) -> list[Referral]:
@@ -434,6 +437,19 @@ def _pending(qs: QuerySet[Referral], limit: int) -> list[Referral]:
     if connection.features.has_select_for_update_skip_locked:
         qs = qs.select_for_update(skip_locked=True, of=("self",))
     return list(qs.select_related("case", "case__region", "partner")[:limit])
+
+
+def _tell(
+    referrals: list[Referral],
+    recipients: dict[int, list[User]],
+    message: Callable[[Referral], Callable[[], tuple[str, str]]],
+    event: str,
+) -> None:
+    """Tell each referral's recipients in their language, with everyone's preferences read once."""
+    everyone = {user.pk: user for users in recipients.values() for user in users}
+    off = disabled_channels(everyone.values(), event) if everyone else set()
+    for referral in referrals:
+        notify_localised(recipients[referral.pk], message=message(referral), event=event, off=off)
 
 
 def referrals_remind_and_escalate(
@@ -444,39 +460,38 @@ def referrals_remind_and_escalate(
     Reminder: an unanswered referral whose reminder time has come (a quarter of the window left, at
     least 4 h) goes to the partner's liaisons. Escalation: an unanswered referral past its deadline
     goes to the referring officer and the Kanim supervisors over the case's region (the national desk
-    for a case without a village). Returns (reminded, escalated); messages leave after the commit."""
+    for a case without a village). Returns (reminded, escalated); messages leave after the commit.
+
+    Each run takes at most ``limit`` of each (oldest deadline first; the rest wait for the next run)
+    and makes the same number of queries however many it takes: one update and one audit insert for
+    the batch, one read of each kind of recipient. On PostgreSQL concurrent sweeps skip each other's
+    rows; what a run marked is never taken again."""
     waiting = Referral.objects.filter(state=ReferralState.SENT)
     with transaction.atomic():
         reminded = _pending(
             waiting.filter(reminder_sent_at__isnull=True, remind_at__lte=now, deadline__gt=now), limit
         )
+        if reminded:
+            Referral.objects.filter(pk__in=[r.pk for r in reminded]).update(reminder_sent_at=now)
+        escalated = _pending(waiting.filter(escalated_at__isnull=True, deadline__lte=now), limit)
+        if escalated:
+            Referral.objects.filter(pk__in=[r.pk for r in escalated]).update(escalated_at=now)
         for referral in reminded:
             referral.reminder_sent_at = now
-            referral.save(update_fields=["reminder_sent_at"])
-            audit_record(
-                actor=None, action="referral.remind", obj=referral, metadata={"case": referral.case_id}
-            )
-        escalated = _pending(waiting.filter(escalated_at__isnull=True, deadline__lte=now), limit)
         for referral in escalated:
             referral.escalated_at = now
-            referral.save(update_fields=["escalated_at"])
-            audit_record(
-                actor=None,
-                action="referral.escalate",
-                obj=referral,
-                metadata={"case": referral.case_id, "partner": referral.partner_id},
-            )
-    for referral in reminded:
-        notify_localised(
-            _partner_liaisons(referral.partner_id),
-            message=_message_reminder(referral),
-            event=NotificationEvent.REFERRAL_REMINDER,
+        audit_record_many(
+            [Entry(None, "referral.remind", r, {"case": r.case_id}) for r in reminded]
+            + [
+                Entry(None, "referral.escalate", r, {"case": r.case_id, "partner": r.partner_id})
+                for r in escalated
+            ]
         )
-    for referral in escalated:
-        notify_localised(
-            _escalation_recipients(referral),
-            message=_message_escalation(referral),
-            event=NotificationEvent.SLA_BREACH,
+    if reminded:
+        _tell(reminded, _liaisons_of(reminded), _message_reminder, NotificationEvent.REFERRAL_REMINDER)
+    if escalated:
+        _tell(
+            escalated, _escalation_recipients_of(escalated), _message_escalation, NotificationEvent.SLA_BREACH
         )
     return reminded, escalated
 
@@ -496,15 +511,15 @@ def immigration_action_add(
     now: datetime | None = None,
 ) -> ImmigrationAction:
     """Plan an immigration action on an open case (a departure watch names its checkpoint)."""
-    _require(actor, case, "change")
+    require(actor, case, "change")
     if case.state in CLOSED_STATES:
         raise ApplicationError(_("That case is closed. A supervisor may reopen it first."))
     if kind not in ActionKind.values:
         raise ApplicationError(_("Choose the kind of immigration action."))
-    tpi = _clean(tpi, required=None, limit=TPI_MAX, too_long=_("The checkpoint name is too long."))
+    tpi = clean_text(tpi, required=None, limit=TPI_MAX, too_long=_("The checkpoint name is too long."))
     if kind == ActionKind.DEPARTURE_WATCH and not tpi:
         raise ApplicationError(_("Name the checkpoint (TPI) to watch."))
-    details = _clean(
+    details = clean_text(
         details,
         required=None,
         limit=TEXT_MAX,
@@ -517,7 +532,7 @@ def immigration_action_add(
         due=due,
         details_sealed=seal(details),
         created_by=actor,
-        created_at=_now(now),
+        created_at=resolve_now(now),
     )
     audit_record(
         actor=actor,
@@ -539,11 +554,11 @@ def immigration_action_complete(
     now: datetime | None = None,
 ) -> ImmigrationAction:
     """Record a planned action as done with its outcome, or cancel it (the text then says why)."""
-    _require(actor, action.case, "change")
+    require(actor, action.case, "change")
     action = ImmigrationAction.objects.select_for_update(of=("self",)).get(pk=action.pk)
     if action.state != ActionState.PLANNED:
         raise ApplicationError(_("This action is already done or cancelled."))
-    text = _clean(
+    text = clean_text(
         text,
         required=_("Say why the action is cancelled.") if cancel else None,
         limit=TEXT_MAX,
@@ -554,7 +569,7 @@ def immigration_action_complete(
     action.state = ActionState.CANCELLED if cancel else ActionState.DONE
     action.outcome = "" if cancel else outcome
     action.outcome_sealed = seal(text)
-    action.completed_by, action.completed_at = actor, _now(now)
+    action.completed_by, action.completed_at = actor, resolve_now(now)
     action.save(update_fields=["state", "outcome", "outcome_sealed", "completed_by", "completed_at"])
     audit_record(
         actor=actor,

@@ -7,7 +7,8 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from sigap.audit.models import AuditEvent
@@ -30,6 +31,8 @@ from sigap.cases.services import (
     case_task_done,
     case_transition,
     cases_escalate_overdue,
+    escalation_recipients,
+    escalation_recipients_of,
     triage_decide,
     triage_reverse,
 )
@@ -473,6 +476,26 @@ def test_a_case_without_a_village_escalates_to_the_national_desk(users, make_rep
     mail.outbox.clear()
     cases_escalate_overdue(now=MONDAY + timedelta(days=2))
     assert [m.to for m in mail.outbox] == [["pusat@demo.sigap.invalid"]]
+
+
+def test_escalation_recipients_of_many_cases_in_two_queries(users, make_report) -> None:
+    serang = _open(users, make_report(LONTAR)).case
+    tangerang = _open(users, make_report(SUKARASA), actor="supervisor.tangerang").case
+    report = make_report(desa=None)
+    report.submitted_by = users["pimpasa.tirtayasa"]
+    report.save(update_fields=["submitted_by"])
+    nowhere = _open(users, report).case
+    assert serang is not None and tangerang is not None and nowhere is not None
+    with CaptureQueriesContext(connection) as queries:
+        recipients = escalation_recipients_of([serang, tangerang, nowhere])
+    assert len(queries) == 2  # the supervisors over every region at once, and the national desk
+    names = {pk: [u.username for u in users_] for pk, users_ in recipients.items()}
+    assert names == {
+        serang.pk: ["supervisor.serang"],
+        tangerang.pk: ["supervisor.tangerang"],
+        nowhere.pk: ["pusat"],
+    }
+    assert [u.username for u in escalation_recipients(serang)] == ["supervisor.serang"]
 
 
 # --- the audit trail ------------------------------------------------------------------------------

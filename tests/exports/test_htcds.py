@@ -11,13 +11,31 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from sigap.cases.models import TriageKind
 from sigap.cases.services import triage_decide
-from sigap.exports.htcds import referral_fields
+from sigap.core.access import restrict
+from sigap.core.territory import ancestor_codes
+from sigap.exports.htcds import (
+    CASE_BATCH,
+    case_fields,
+    case_records,
+    csv_rows,
+    event_fields,
+    person_fields,
+    referral_fields,
+)
+from sigap.exports.services import cases_queryset
+from sigap.intake.models import Report
 from sigap.organisations.models import Organisation
+from sigap.persons.models import Person
+from sigap.referrals.models import Referral
+from sigap.regions.models import Region
 from tests.cases.conftest import LONTAR
 from tests.conftest import SHARED
 
@@ -153,3 +171,112 @@ def test_the_htcds_export_of_the_demo_data_validates(demo_world) -> None:
     assert sum(len(case["persons"]) for case in document["cases"]) == 5
     assert sum(len(case["events"]) for case in document["cases"]) == 3
     assert checked > 30
+
+
+# --- reading a constant number of queries --------------------------------------------------------
+
+
+class _PlacesOneByOne:
+    """The export's place names as they were read before the export was batched: one query each."""
+
+    def __init__(self) -> None:
+        self.names: dict[str, str] = {}
+
+    def name(self, code: str) -> str:
+        if code not in self.names:
+            region = Region.objects.filter(code=code).only("name").first()
+            self.names[code] = region.name if region else ""
+        return self.names[code]
+
+    def of(self, desa_code: str | None) -> tuple[str, str]:
+        if not desa_code:
+            return "", ""
+        codes = ancestor_codes(desa_code)
+        return (self.name(codes[1]) if len(codes) > 1 else ""), self.name(codes[0])
+
+
+def _records_case_by_case(user: Any) -> list[dict[str, Any]]:
+    """The HTCDS records as the export computed them before it was batched (three queries per case,
+    one per place): the batched export must give exactly these."""
+    places, today, records = _PlacesOneByOne(), timezone.localdate(), []
+    for case in cases_queryset(user):
+        persons = restrict(Person.objects.filter(case=case), user, "view").order_by("created_at", "pk")
+        reports = restrict(Report.objects.filter(case_link__case=case), user, "view").order_by(
+            "created_at", "pk"
+        )
+        referrals = restrict(Referral.objects.filter(case=case), user, "view").select_related("partner")
+        records.append(
+            {
+                "id": case.number,
+                "fields": case_fields(case),
+                "persons": [
+                    {"id": f"{case.number}/P{p.pk}", "fields": person_fields(p, today)} for p in persons
+                ],
+                "events": [
+                    {"id": f"{case.number}/E{r.pk}", "fields": event_fields(r, places)}  # type: ignore[arg-type]
+                    for r in reports
+                ],
+                "referrals": [
+                    {
+                        "id": f"{case.number}/R{n}",
+                        "fields": referral_fields(
+                            partner=row.partner,
+                            referred_at=row.referred_at,
+                            details="; ".join(
+                                f"{name}={value}"
+                                for name in ("state", "outcome")
+                                if (value := getattr(row, name))
+                            ),
+                            reason="AdditionalServicesRequired",
+                        ),
+                    }
+                    for n, row in enumerate(referrals.order_by("referred_at", "pk"), 1)
+                ],
+            }
+        )
+    return records
+
+
+def _text(records: list[dict[str, Any]]) -> str:
+    """What the JSON and CSV downloads write of the records."""
+    rows = [row for record in records for row in csv_rows(record)]
+    return json.dumps(records, ensure_ascii=False, indent=1) + "\n" + json.dumps(rows, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("username", ["pusat", "supervisor.serang", "supervisor.tangerang"])
+def test_the_batched_export_gives_what_the_case_by_case_export_gave(full_world, add_cases, username) -> None:
+    add_cases(7)
+    user = full_world.users[username]
+    expected = _records_case_by_case(user)
+    assert all(any(record[key] for record in expected) for key in ("persons", "events", "referrals"))
+    for batch in (CASE_BATCH, 3, 1):  # a round boundary inside the cases changes nothing either
+        assert _text(list(case_records(cases_queryset(user), user, batch=batch))) == _text(expected)
+
+
+def _export(client: Client, name: str) -> tuple[int, bytes]:
+    """(queries, body) of one download."""
+    with CaptureQueriesContext(connection) as queries:
+        response: Any = client.get(reverse(f"exports:{name}"))
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert response.status_code == 200
+    return len(queries), body
+
+
+@pytest.mark.parametrize(
+    ("name", "username"),
+    [("htcds_json", "pusat"), ("htcds_json", "supervisor.serang"), ("htcds_csv", "pusat")],
+)
+def test_the_htcds_export_reads_as_many_queries_for_20_cases_as_2(users, add_cases, name, username) -> None:
+    client = Client()
+    client.force_login(users[username])
+    add_cases(2)  # both in Kabupaten Serang
+    _export(client, name)  # the session's first request
+    few, body = _export(client, name)
+    add_cases(18)  # 20 in all, in two kabupaten/kota; supervisor.serang sees the 14 in Serang
+    many, more = _export(client, name)
+    if name == "htcds_json":
+        seen = (len(json.loads(body)["cases"]), len(json.loads(more)["cases"]))
+        assert seen == ((2, 20) if username == "pusat" else (2, 14))
+    else:
+        assert more.count(b"\ncase,") == 20 * len(("cas_Status", "cas_CaseOwner"))
+    assert few == many, f"{few} queries for 2 cases, {many} for 20"

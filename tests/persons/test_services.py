@@ -7,13 +7,20 @@ import json
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection
+from django.test import override_settings
 
 from sigap.audit.models import AuditEvent
 from sigap.core.exceptions import ApplicationError
 from sigap.persons.blind_index import normalise_phone, phone_index
 from sigap.persons.models import Person
-from sigap.persons.selectors import case_persons
-from sigap.persons.services import PersonData, person_identifiers, person_update, phone_lookup
+from sigap.persons.selectors import case_persons, persons_by_phone
+from sigap.persons.services import (
+    PersonData,
+    person_identifiers,
+    person_update,
+    phone_index_rebuild,
+    phone_lookup,
+)
 from tests.persons.conftest import PHONE, PHONE_E164, VICTIM_NAME
 
 
@@ -101,3 +108,16 @@ def test_no_personal_data_in_the_audit_trail(world) -> None:
     dump = json.dumps(list(AuditEvent.objects.values("metadata", "object_id")))
     for plain in (VICTIM_NAME, "Calo Contoh", "3604134507090001", PHONE_E164, "8123456789", "Kp. Contoh"):
         assert plain not in dump
+
+
+def test_phone_index_rebuild_after_the_index_key_changed(world) -> None:
+    supervisor = world.users["supervisor.serang"]
+    assert phone_index_rebuild() == 0  # every index already under the current key
+    with override_settings(SIGAP_BLIND_INDEX_KEY="a-new-blind-index-key"):
+        found = persons_by_phone(user=supervisor, phone=PHONE)
+        assert found is not None and not found.exists()  # the stored index was made with the old key
+        assert phone_index_rebuild(batch=1) == Person.objects.exclude(phone_sealed="").count() == 2
+        found = persons_by_phone(user=supervisor, phone=PHONE)
+        assert found is not None and list(found) == [world.victim]
+        assert phone_index_rebuild() == 0  # once
+        assert Person.objects.get(pk=world.recruiter.pk).phone_index == ""  # no number, no index

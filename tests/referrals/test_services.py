@@ -7,6 +7,8 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from sigap.audit.models import AuditEvent
 from sigap.audit.services import audit_verify
@@ -37,7 +39,7 @@ from sigap.referrals.services import (
     referrals_remind_and_escalate,
     reminder_time,
 )
-from tests.cases.conftest import wib
+from tests.cases.conftest import LONTAR, SUKARASA, wib
 from tests.referrals.conftest import MONDAY
 
 pytestmark = pytest.mark.django_db
@@ -306,6 +308,117 @@ def test_sweep_after_a_missed_reminder_only_escalates(people, orgs, case):
     (referral,) = _refer(people, case, [orgs["polres"]])
     reminded, escalated = referrals_remind_and_escalate(now=referral.deadline + timedelta(hours=1))
     assert reminded == [] and [r.pk for r in escalated] == [referral.pk]
+
+
+def _waiting(people, orgs, make_report, n: int, *, at, overdue: bool) -> list[Referral]:
+    """``n`` unanswered referrals (cases alternately in Lontar and in Tangerang) whose reminder time
+    has come at ``at``, or, ``overdue``, whose deadline has passed."""
+    referrals = []
+    for i in range(n):
+        serang = i % 2 == 0
+        actor = people["pimpasa.tirtayasa" if serang else "supervisor.tangerang"]
+        opened = triage_decide(
+            report=make_report(LONTAR if serang else SUKARASA),
+            kind=TriageKind.OPEN_CASE,
+            reason="Indikasi kuat TPPO",
+            actor=actor,
+            now=MONDAY,
+        ).case
+        assert opened is not None
+        (referral,) = referral_create(
+            case=opened,
+            partners=[orgs["polres" if serang else "polres_tng"]],
+            asked=ASKED,
+            actor=actor,
+            now=MONDAY,
+        )
+        referrals.append(referral)
+    deadline = at - timedelta(hours=1) if overdue else at + timedelta(hours=3)
+    Referral.objects.filter(pk__in=[r.pk for r in referrals]).update(
+        deadline=deadline, remind_at=deadline - timedelta(hours=4)
+    )
+    return referrals
+
+
+def _subjects_to(address: str) -> str:
+    return " ".join(str(message.subject) for message in _mail_to(address))
+
+
+def test_the_sweep_makes_as_many_queries_for_20_referrals_as_for_2(
+    people, orgs, make_report, settings, tmp_path
+):
+    settings.SIGAP_VAR_DIR = tmp_path
+    message_sender.cache_clear()
+    at = MONDAY + timedelta(days=1)
+    _waiting(people, orgs, make_report, 2, at=at, overdue=False)
+    _waiting(people, orgs, make_report, 2, at=at, overdue=True)
+    mail.outbox.clear()
+    with CaptureQueriesContext(connection) as few:
+        reminded, escalated = referrals_remind_and_escalate(now=at)
+    assert (len(reminded), len(escalated)) == (2, 2)
+    to_remind = _waiting(people, orgs, make_report, 20, at=at, overdue=False)
+    to_escalate = _waiting(people, orgs, make_report, 20, at=at, overdue=True)
+    mail.outbox.clear()
+    with CaptureQueriesContext(connection) as many:
+        reminded, escalated = referrals_remind_and_escalate(now=at + timedelta(minutes=1))
+    assert {r.pk for r in reminded} == {r.pk for r in to_remind}
+    assert {r.pk for r in escalated} == {r.pk for r in to_escalate}
+    assert len(few) == len(many), f"{len(few)} queries for 2 + 2 referrals, {len(many)} for 20 + 20"
+    # ... and everyone is still told: the Polres Serang liaison of each reminder in Lontar, the
+    # referring PIMPASA and the Kanim Serang supervisor of each escalation in Lontar.
+    lontar_reminded = {r.case.number for r in reminded if r.partner_id == orgs["polres"].pk}
+    lontar_escalated = {r.case.number for r in escalated if r.partner_id == orgs["polres"].pk}
+    assert len(lontar_reminded) == len(lontar_escalated) == 10
+    polres = _subjects_to("mitra.polres@demo.sigap.invalid")
+    assert all(number in polres for number in lontar_reminded)
+    assert len(_mail_to("mitra.polres@demo.sigap.invalid")) == 10
+    for officer in ("pimpasa.tirtayasa", "supervisor.serang"):
+        escalations = _subjects_to(f"{officer}@demo.sigap.invalid")
+        assert all(number in escalations for number in lontar_escalated), officer
+        assert len(_mail_to(f"{officer}@demo.sigap.invalid")) == 10
+    assert AuditEvent.objects.filter(action="referral.remind").count() == 22
+    assert AuditEvent.objects.filter(action="referral.escalate").count() == 22
+    assert audit_verify().ok
+    # A second run finds nothing to do, writes nothing and tells nobody.
+    mail.outbox.clear()
+    with CaptureQueriesContext(connection) as again:
+        assert referrals_remind_and_escalate(now=at + timedelta(minutes=2)) == ([], [])
+    assert mail.outbox == []
+    assert not [
+        q for q in again.captured_queries if q["sql"].lstrip().upper().startswith(("UPDATE", "INSERT"))
+    ]
+    assert AuditEvent.objects.filter(action__in=["referral.remind", "referral.escalate"]).count() == 44
+
+
+def test_the_sweep_takes_a_bounded_batch_and_the_rest_next_time(people, orgs, make_report):
+    at = MONDAY + timedelta(days=1)
+    waiting = _waiting(people, orgs, make_report, 5, at=at, overdue=True)
+    first = referrals_remind_and_escalate(now=at, limit=3)[1]
+    second = referrals_remind_and_escalate(now=at, limit=3)[1]
+    assert len(first) == 3 and len(second) == 2
+    assert {r.pk for r in first + second} == {r.pk for r in waiting}  # each once, oldest deadline first
+    assert referrals_remind_and_escalate(now=at, limit=3) == ([], [])
+
+
+def test_the_sweep_keeps_each_recipients_preference_and_the_desk_for_a_case_without_village(
+    people, orgs, make_report
+):
+    at = MONDAY + timedelta(days=1)
+    (lontar,) = _waiting(people, orgs, make_report, 1, at=at, overdue=False)
+    (nowhere,) = _waiting(people, orgs, make_report, 1, at=at, overdue=True)
+    Case.objects.filter(pk=nowhere.case_id).update(region=None)  # escalated to the national desk
+    desk = people["pusat"]
+    desk.email = "pusat@demo.sigap.invalid"
+    desk.save(update_fields=["email"])
+    NotificationPreference.objects.create(
+        user=people["mitra.polres"], event="referral_reminder", channel="email", enabled=False
+    )
+    mail.outbox.clear()
+    reminded, escalated = referrals_remind_and_escalate(now=at)
+    assert [r.pk for r in reminded] == [lontar.pk] and [r.pk for r in escalated] == [nowhere.pk]
+    assert _mail_to("mitra.polres@demo.sigap.invalid") == []  # turned off for reminders
+    assert nowhere.case.number in _subjects_to("pusat@demo.sigap.invalid")
+    assert _mail_to("supervisor.serang@demo.sigap.invalid") == []
 
 
 # --- immigration actions ----------------------------------------------------------------------------

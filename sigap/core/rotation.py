@@ -1,17 +1,23 @@
-"""Key rotation: re-encrypt every sealed column under the first key of ``SIGAP_FIELD_KEYS``, and
-rebuild the phone blind index under the current ``SIGAP_BLIND_INDEX_KEY``.
+"""Key rotation: re-encrypt every sealed column of every app under the first key of
+``SIGAP_FIELD_KEYS`` (``sigap rotate-keys``), next to the sealing itself (``core.crypto``).
 
 Every model field whose name ends in ``_sealed`` is a Fernet token written by ``core.crypto.seal``
-(persons, case notes, reporters of intake reports, WhatsApp senders, and any column added later under
-the same convention). Rows are walked by primary key in batches, each batch in its own transaction; a
-token already under the first key is left alone, so a second run changes nothing (idempotent) and an
-interrupted run resumes where it stopped. The audit event carries counts only.
+(persons, case notes, reporters of intake reports, WhatsApp senders, referrals, the village network,
+and any column added later under the same convention). Rows are walked by primary key in batches,
+each batch in its own transaction; a token already under the first key is left alone, so a second run
+changes nothing (idempotent) and an interrupted run resumes where it stopped. The audit event carries
+counts only.
+
+A keyed index kept next to sealed values (the persons' phone blind index) belongs to its app: the
+command passes its rebuild as ``reindex`` (``sigap rotate-keys --rebuild-index``), so this module
+knows no app.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.apps import apps
@@ -19,10 +25,10 @@ from django.conf import settings
 from django.db import models, transaction
 
 from sigap.audit.services import audit_record
-from sigap.core.crypto import reseal, unseal
-from sigap.persons.blind_index import phone_index
+from sigap.core.crypto import reseal
 
 BATCH = 500
+_M = TypeVar("_M", bound=models.Model)
 SEALED_SUFFIX = "_sealed"
 
 
@@ -62,7 +68,9 @@ def _is_current(primary: Fernet, token: str) -> bool:
     return True
 
 
-def _batches(model: type[models.Model], columns: list[str], batch: int) -> Iterator[list[models.Model]]:
+def batches_by_pk(model: type[_M], columns: list[str], batch: int) -> Iterator[list[_M]]:
+    """Every row of ``model`` (only ``columns`` loaded), ``batch`` rows at a time in key order; a
+    batch written back before the next is read does not disturb the walk."""
     last = None
     manager = model._base_manager
     while True:
@@ -76,13 +84,14 @@ def _batches(model: type[models.Model], columns: list[str], batch: int) -> Itera
         last = rows[-1].pk
 
 
-def rotate_keys(*, batch: int = BATCH, rebuild_index: bool = False) -> RotationReport:
-    """Re-encrypt every sealed value not yet under the first key; optionally rebuild the phone index."""
+def rotate_keys(*, batch: int = BATCH, reindex: Callable[[], int] | None = None) -> RotationReport:
+    """Re-encrypt every sealed value not yet under the first key; then run ``reindex`` (a keyed index
+    rebuilt after its key changed; it returns how many rows changed) and audit the counts."""
     report = RotationReport()
     primary = _primary()
     for model, columns in sealed_columns():
         label = model._meta.label_lower
-        for rows in _batches(model, columns, batch):
+        for rows in batches_by_pk(model, columns, batch):
             changed = []
             for row in rows:
                 dirty = False
@@ -102,8 +111,8 @@ def rotate_keys(*, batch: int = BATCH, rebuild_index: bool = False) -> RotationR
             if changed:
                 with transaction.atomic():
                     model._base_manager.bulk_update(changed, columns)
-    if rebuild_index:
-        report.reindexed = rebuild_phone_index(batch=batch)
+    if reindex is not None:
+        report.reindexed = reindex()
     audit_record(
         actor=None,
         action="keys.rotate",
@@ -116,21 +125,3 @@ def rotate_keys(*, batch: int = BATCH, rebuild_index: bool = False) -> RotationR
         },
     )
     return report
-
-
-def rebuild_phone_index(*, batch: int = BATCH) -> int:
-    """Recompute every person's phone index from the sealed number; returns how many changed."""
-    person_model = apps.get_model("persons", "Person")
-    changed_count = 0
-    for rows in _batches(person_model, ["phone_sealed", "phone_index"], batch):
-        changed = []
-        for row in rows:
-            index = phone_index(unseal(row.phone_sealed))  # type: ignore[attr-defined]
-            if index != row.phone_index:  # type: ignore[attr-defined]
-                row.phone_index = index  # type: ignore[attr-defined]
-                changed.append(row)
-        if changed:
-            with transaction.atomic():
-                person_model._base_manager.bulk_update(changed, ["phone_index"])
-            changed_count += len(changed)
-    return changed_count

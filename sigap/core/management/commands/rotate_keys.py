@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from sigap.persons.rotation import BATCH, rotate_keys
+from sigap.core.rotation import BATCH, rotate_keys
+from sigap.persons.services import phone_index_rebuild
 
 
 class Command(BaseCommand):
@@ -19,7 +21,8 @@ class Command(BaseCommand):
         parser.add_argument("--rebuild-index", action="store_true", help="recompute the phone blind index")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        report = rotate_keys(batch=options["batch"], rebuild_index=options["rebuild_index"])
+        reindex = partial(phone_index_rebuild, batch=options["batch"]) if options["rebuild_index"] else None
+        report = rotate_keys(batch=options["batch"], reindex=reindex)
         for column, count in sorted(report.rotated.items()):
             self.stdout.write(f"{column}: {count} re-encrypted")
         self.stdout.write(

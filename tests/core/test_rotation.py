@@ -1,9 +1,11 @@
-"""Key rotation: a new first key, `sigap rotate-keys`, then the old key removed: everything decrypts."""
+"""Key rotation (``sigap.core.rotation``, ``sigap rotate-keys``): a new first key, the command, then the
+old key removed: every sealed column of every app decrypts."""
 
 from __future__ import annotations
 
 from io import StringIO
 
+import pytest
 from cryptography.fernet import Fernet
 from django.conf import settings
 from django.core.management import call_command
@@ -12,12 +14,13 @@ from django.test import override_settings
 from sigap.audit.models import AuditEvent
 from sigap.cases.models import CaseNote
 from sigap.core.crypto import seal, unseal
+from sigap.core.rotation import rotate_keys, sealed_columns
 from sigap.intake.models import Channel, IdentityTier, Report, WhatsAppConversation
 from sigap.intake.services import report_submit
 from sigap.persons.models import Person
-from sigap.persons.rotation import rotate_keys, sealed_columns
 from sigap.persons.selectors import persons_by_phone
-from tests.persons.conftest import PHONE, VICTIM_NAME
+from tests.cases.conftest import make_report, users  # noqa: F401 - fixtures
+from tests.persons.conftest import PHONE, VICTIM_NAME, world  # noqa: F401 - fixtures
 
 
 def _plain() -> dict[str, str]:
@@ -39,10 +42,13 @@ def test_every_sealed_column_is_found() -> None:
         "intake.report.reporter_name_sealed",
         "intake.report.reporter_contact_sealed",
         "intake.whatsappconversation.sender_sealed",
+        "referrals.referral.asked_sealed",
+        "referrals.referralupdate.body_sealed",
+        "programme.networkcontact.phone_sealed",
     } <= found
 
 
-def test_rotate_then_remove_the_old_key(world) -> None:
+def test_rotate_then_remove_the_old_key(world) -> None:  # noqa: F811 - the fixture
     report_submit(
         channel=Channel.WEB,
         text="Ada calo menawarkan kerja di Kamboja.",
@@ -80,12 +86,30 @@ def test_rotate_then_remove_the_old_key(world) -> None:
         assert Report.objects.exclude(reporter_name_sealed="").count() == 1
 
 
-def test_rebuild_the_blind_index_after_its_key_changed(world) -> None:
+def test_rebuild_the_blind_index_after_its_key_changed(world) -> None:  # noqa: F811 - the fixture
     supervisor = world.users["supervisor.serang"]
     with override_settings(SIGAP_BLIND_INDEX_KEY="a-new-blind-index-key"):
         found = persons_by_phone(user=supervisor, phone=PHONE)
         assert found is not None and not found.exists()  # the stored index was made with the old key
-        report = rotate_keys(rebuild_index=True)
-        assert report.reindexed == Person.objects.exclude(phone_sealed="").count() == 2
+        out = StringIO()
+        call_command("rotate_keys", "--rebuild-index", stdout=out)
+        assert "2 phone index(es) rebuilt" in out.getvalue()
+        event = AuditEvent.objects.filter(action="keys.rotate").latest("id")
+        assert event.metadata["reindexed"] == Person.objects.exclude(phone_sealed="").count() == 2
         found = persons_by_phone(user=supervisor, phone=PHONE)
         assert found is not None and list(found) == [world.victim]
+        call_command("rotate_keys", stdout=out)  # without the option the index is left alone
+        assert AuditEvent.objects.filter(action="keys.rotate").latest("id").metadata["reindexed"] == 0
+
+
+@pytest.mark.django_db
+def test_rotation_knows_no_app_but_runs_the_reindex_it_is_given() -> None:
+    calls: list[str] = []
+
+    def reindex() -> int:
+        calls.append("reindexed")
+        return 7
+
+    report = rotate_keys(reindex=reindex)
+    assert calls == ["reindexed"] and report.reindexed == 7
+    assert AuditEvent.objects.filter(action="keys.rotate").latest("id").metadata["reindexed"] == 7
