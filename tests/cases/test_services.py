@@ -448,6 +448,23 @@ def test_overdue_cases_are_escalated_once_per_breach(users, make_report) -> None
     assert len(mail.outbox) == 2
 
 
+def test_the_sweep_reads_recipients_once_whatever_the_number_of_cases(users, make_report) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def sweep(count: int, day: int) -> int:
+        opened = wib(2026, 7, day, 9, 0)
+        for _ in range(count):
+            _open(users, make_report(risk="high"), now=opened)
+        mail.outbox.clear()
+        with CaptureQueriesContext(connection) as queries:
+            assert len(cases_escalate_overdue(now=opened + timedelta(days=10))) == count
+        assert len(mail.outbox) == count  # each case still told to the Serang supervisor
+        return len(queries)
+
+    assert sweep(2, 6) == sweep(12, 7)
+
+
 def test_handled_cases_are_not_escalated(users, make_report) -> None:
     case = _open(users, make_report(risk="critical")).case
     assert case is not None
