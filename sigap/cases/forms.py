@@ -21,6 +21,7 @@ from sigap.core.taxonomy import Modus
 from sigap.core.territory import is_valid_code
 from sigap.intake.models import Channel, ReportStatus
 from sigap.intake.services import MESSAGE_MAX
+from sigap.regions.forms import VillageFinderForm
 
 
 def _blank(choices: Any, label: Any) -> list[tuple[str, Any]]:
@@ -130,16 +131,9 @@ class ReasonForm(forms.Form):
     )
 
 
-class PlaceForm(forms.Form):
+class PlaceForm(VillageFinderForm):
     """Place a signal without a village: find the village by name (no JavaScript), then choose it."""
 
-    desa_query = forms.CharField(
-        label=_("Village (desa/kelurahan)"),
-        help_text=_("Type the name of the village and press 'Find village'."),
-        required=False,
-        max_length=80,
-    )
-    desa_code = forms.ChoiceField(label=_("Choose the village"), required=False, choices=[])
     reason = forms.CharField(
         label=_("Reason"),
         help_text=_("How the village is known, e.g. the reporter's words or a call back."),
@@ -149,7 +143,7 @@ class PlaceForm(forms.Form):
 
     def __init__(self, *args: Any, desa_choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _choices(self.fields, "desa_code", _blank(desa_choices, _("— choose from the list —")))
+        self.set_villages(desa_choices)
 
     def clean_desa_code(self) -> str:
         code = str(self.cleaned_data.get("desa_code") or "")

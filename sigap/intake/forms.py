@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sigap.intake.models import AgeBand, IdentityTier, Relation
 from sigap.intake.services import MAX_ATTACHMENTS, MESSAGE_MAX, TEXT_MAX
+from sigap.regions.forms import VillageFinderForm
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -35,7 +36,7 @@ class MultipleFileField(forms.FileField):
         return files
 
 
-class ReportForm(forms.Form):
+class ReportForm(VillageFinderForm):
     text = forms.CharField(
         label=_("What happened?"),
         help_text=_(
@@ -44,13 +45,6 @@ class ReportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=TEXT_MAX,
     )
-    desa_query = forms.CharField(
-        label=_("Village (desa/kelurahan)"),
-        help_text=_("Type the name of the village and press 'Find village'."),
-        required=False,
-        max_length=80,
-    )
-    desa_code = forms.ChoiceField(label=_("Choose the village"), required=False, choices=[])
     location_text = forms.CharField(
         label=_("Don't know the village? Describe the place"),
         required=False,
@@ -114,10 +108,7 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args: Any, desa_choices: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choices = desa_choices or []
-        desa_field = self.fields["desa_code"]
-        assert isinstance(desa_field, forms.ChoiceField)
-        desa_field.choices = [("", _("— choose from the list —")), *choices]
+        self.set_villages(desa_choices or [])
         self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
 
 
