@@ -259,3 +259,34 @@ def test_socialisation_report_is_not_a_child_taken_for_work() -> None:
         "diajak mengenali ciri lowongan kerja luar negeri yang palsu."
     )
     assert analyze(text, now=NOW).risk == "low"
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        # A comma or a quote right after the cue word used to hide the sign (catalogue 2026.11.9).
+        (
+            "Anak sy mau ke Malaysia pakai visa turis, nanti di sana kerja di kebun sawit kata sponsornya",
+            "visa_misuse",
+        ),
+        (
+            "lusa 20 siswa SMK brgkt 'magang' ke Malaysia pake visa turis, sekolah gk tau ada MoU apa gk",
+            "visa_misuse",
+        ),
+        ("Tetangga berangkat ke Arab visa ziarah tp mau jadi ART", "visa_misuse"),
+        ("disuruh masuk ke Jepang sbg turis lalu kerja di pabrik", "visa_misuse"),
+        # Foreigners named by nationality, and a foreigner earning a living in the village.
+        (
+            "Ada 3 laki2 warga Malaysia sewa rumah dekat patok, sudah sebulan. Tidak pernah lapor ke desa",
+            "unreported_foreigner",
+        ),
+        (
+            "Seorang warga Malaysia sudah 4 bulan tinggal di dusun kami, buka bengkel dan terima upah.",
+            "unreported_foreigner",
+        ),
+    ],
+)
+def test_signs_written_the_way_villagers_write_them(text: str, code: str) -> None:
+    analysis = analyze(text)
+    assert code in {i.code for i in analysis.indicators}
+    assert analysis.relevant and analysis.risk != "low"
