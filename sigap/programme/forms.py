@@ -190,6 +190,12 @@ class AssignForm(forms.Form):
         self.order_fields(["officer", "since"])
 
 
+class UnassignForm(forms.Form):
+    until = forms.DateField(
+        label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE)
+    )
+
+
 def _date(label: Any, **kwargs: Any) -> forms.DateField:
     return forms.DateField(
         label=label, widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE), **kwargs

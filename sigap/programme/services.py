@@ -282,6 +282,29 @@ def pimpasa_assign(*, actor: Any, desa_binaan: DesaBinaan, officer: Any, since: 
     return assignment
 
 
+@transaction.atomic
+def pimpasa_unassign(*, actor: Any, desa_binaan: DesaBinaan, until: date) -> PimpasaAssignment:
+    """End the current PIMPASA's assignment on ``until`` without naming a successor (a transfer,
+    a leave); the village shows no PIMPASA until the next one is assigned. History is kept."""
+    _require_change(actor, desa_binaan)
+    current = desa_binaan.assignments.select_for_update().filter(until__isnull=True).first()
+    if current is None:
+        raise ApplicationError(_("No PIMPASA is assigned to this village now."))
+    if until < current.since:
+        raise ApplicationError(_("The assignment cannot end before it began."))
+    if until > timezone.localdate():
+        raise ApplicationError(_("The end date cannot be in the future."))
+    current.until = until
+    current.save(update_fields=["until"])
+    audit_record(
+        actor=actor,
+        action="programme.pimpasa_unassign",
+        obj=current,
+        metadata={"officer": current.officer_id, "until": until.isoformat()},
+    )
+    return current
+
+
 CONTACT_NAME_MAX = 200
 CONTACT_PHONE_MAX = 40
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import qrcode
 import qrcode.image.svg
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -44,6 +45,7 @@ from sigap.programme.forms import (
     QuestionForm,
     RetireForm,
     SheetForm,
+    UnassignForm,
 )
 from sigap.programme.models import Activity, DesaBinaan, KnowledgeTest, Phase
 
@@ -252,18 +254,25 @@ def desa_detail(request: HttpRequest, code: str) -> HttpResponse:
     assign_form = AssignForm(officers=officers)
     error = ""
     action = request.POST.get("action", "") if request.method == "POST" else ""
-    if action in ("contact", "assign"):
+    unassign_form = UnassignForm()
+    if action in ("contact", "assign", "unassign"):
         if not may_change:
             raise PermissionDenied
-        form = (
-            ContactForm(request.POST) if action == "contact" else AssignForm(request.POST, officers=officers)
-        )
+        form: forms.Form = {
+            "contact": lambda: ContactForm(request.POST),
+            "assign": lambda: AssignForm(request.POST, officers=officers),
+            "unassign": lambda: UnassignForm(request.POST),
+        }[action]()
         if form.is_valid():
             try:
                 if action == "contact":
                     services.contact_add(actor=request.user, desa_binaan=desa_binaan, **form.cleaned_data)
-                else:
+                elif action == "assign":
                     services.pimpasa_assign(actor=request.user, desa_binaan=desa_binaan, **form.cleaned_data)
+                else:
+                    services.pimpasa_unassign(
+                        actor=request.user, desa_binaan=desa_binaan, **form.cleaned_data
+                    )
             except ApplicationError as exc:
                 error = str(exc.message)
             else:
@@ -273,8 +282,10 @@ def desa_detail(request: HttpRequest, code: str) -> HttpResponse:
             error = _("Please check the form.")
         if action == "contact":
             contact_form = form  # type: ignore[assignment]
-        else:
+        elif action == "assign":
             assign_form = form  # type: ignore[assignment]
+        else:
+            unassign_form = form  # type: ignore[assignment]
     elif request.method == "POST" and request.POST.get("action") == "activity":
         if not may_change:
             raise PermissionDenied
@@ -319,6 +330,7 @@ def desa_detail(request: HttpRequest, code: str) -> HttpResponse:
         "activity_form": activity_form,
         "contact_form": contact_form,
         "assign_form": assign_form,
+        "unassign_form": unassign_form,
         "error": error,
     }
     response = render(request, "programme/desa.html", context, status=400 if error else 200)

@@ -583,3 +583,43 @@ def test_a_pimpasa_assignment_refused_on_the_page_says_why_and_keeps_the_form(pr
     assert AuditEvent.objects.filter(
         action="programme.pimpasa_assign", actor=programme["supervisor.serang"]
     ).exists()
+
+
+def test_the_current_pimpasa_is_relieved_without_a_successor_and_the_history_stays(programme) -> None:
+    supervisor, pimpasa = programme["supervisor.serang"], programme["pimpasa.tirtayasa"]
+    lontar = DesaBinaan.objects.get(desa_id=LONTAR)
+    with pytest.raises(ApplicationError):
+        services.pimpasa_unassign(actor=supervisor, desa_binaan=lontar, until=date(2025, 10, 1))  # before
+    with pytest.raises(ApplicationError):
+        services.pimpasa_unassign(
+            actor=supervisor, desa_binaan=lontar, until=timezone.localdate() + timedelta(days=1)
+        )
+    with pytest.raises(PermissionDenied):
+        services.pimpasa_unassign(actor=programme["kader.lontar"], desa_binaan=lontar, until=date(2026, 3, 1))
+
+    ended = services.pimpasa_unassign(actor=supervisor, desa_binaan=lontar, until=date(2026, 3, 1))
+
+    assert (ended.officer, ended.until) == (pimpasa, date(2026, 3, 1))
+    assert selectors.current_pimpasa(user=supervisor, desa_binaan=lontar) is None
+    assert [a.until for a in selectors.assignments(user=supervisor, desa_binaan=lontar)] == [date(2026, 3, 1)]
+    event = AuditEvent.objects.get(action="programme.pimpasa_unassign")
+    assert event.metadata == {"officer": pimpasa.pk, "until": "2026-03-01"}
+    with pytest.raises(ApplicationError):  # nobody left to relieve
+        services.pimpasa_unassign(actor=supervisor, desa_binaan=lontar, until=date(2026, 3, 2))
+
+
+def test_ending_an_assignment_on_the_page_says_why_when_refused(programme) -> None:
+    client = _signed_in(programme["supervisor.serang"])
+    url = reverse("programme:desa", args=[LONTAR])
+    assert "unassign-form" in client.get(url).content.decode()
+    refused = client.post(url, {"action": "unassign", "until": "2025-01-01"})
+    body = refused.content.decode()
+    assert refused.status_code == 400
+    assert "Penugasan tidak dapat berakhir sebelum dimulai." in body and 'value="2025-01-01"' in body
+    assert client.post(url, {"action": "unassign", "until": "2026-03-01"}).status_code == 302
+    page = client.get(url).content.decode()
+    assert "unassign-form" not in page and "1 Mar 2026" in page
+    # The village focal point (kader) may not end assignments.
+    assert _signed_in(programme["kader.lontar"]).post(
+        url, {"action": "unassign", "until": "2026-03-01"}
+    ).status_code in (403, 404)
