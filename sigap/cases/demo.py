@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -131,6 +132,13 @@ SIGNALS = [
 ]
 
 
+def _stored(*, received: datetime, **fields: Any) -> Report:
+    """A demo report filed through the intake, as if received at ``received``."""
+    report = report_submit(consent=True, **fields).report
+    Report.objects.filter(pk=report.pk).update(created_at=received)
+    return report
+
+
 def _at(hours_ago: float) -> datetime:
     return timezone.now() - timedelta(hours=hours_ago)
 
@@ -143,19 +151,17 @@ def demo_signals() -> int:
     kader = User.objects.get(username="kader.lontar")
     reports: dict[str, Report] = {}
     for signal in SIGNALS:
-        report = report_submit(
+        reports[signal.key] = _stored(
+            received=_at(signal.hours_ago),
             channel=signal.channel,
             text=signal.text,
             identity_tier=signal.tier,
-            consent=True,
             desa_code=signal.desa,
             reporter_name=signal.name,
             reporter_contact=signal.contact,
             submitted_by=kader if signal.channel == Channel.PWA else None,
             idempotency_key=DEMO_KEY + signal.key,
-        ).report
-        Report.objects.filter(pk=report.pk).update(created_at=_at(signal.hours_ago))
-        reports[signal.key] = report
+        )
     reports_analyse_pending(ids=[r.pk for r in reports.values()], limit=len(reports))
     for report in reports.values():
         report.refresh_from_db()
@@ -438,16 +444,16 @@ def demo_history() -> int:
     pimpasa = User.objects.get(username="pimpasa.tirtayasa")
     reports = []
     for signal in HISTORY:
-        report = report_submit(
-            channel=Channel.WEB,
-            text=signal.text,
-            identity_tier=IdentityTier.ANONIM,
-            consent=True,
-            desa_code=signal.desa,
-            idempotency_key=DEMO_HISTORY_KEY + signal.key,
-        ).report
-        Report.objects.filter(pk=report.pk).update(created_at=_past(signal.received))
-        reports.append(report)
+        reports.append(
+            _stored(
+                received=_past(signal.received),
+                channel=Channel.WEB,
+                text=signal.text,
+                identity_tier=IdentityTier.ANONIM,
+                desa_code=signal.desa,
+                idempotency_key=DEMO_HISTORY_KEY + signal.key,
+            )
+        )
     reports_analyse_pending(ids=[r.pk for r in reports], limit=len(reports))
     for signal, report in zip(HISTORY, reports, strict=True):
         report.refresh_from_db()
