@@ -521,7 +521,7 @@ def _secret(route: Route, obj: Any) -> str:
         "desa": lambda: obj.sk_number,
         "activity": lambda: obj.title,
         "quiz": lambda: obj.activity.title,
-        "contact": lambda: obj.desa_binaan.sk_number,
+        "contact": lambda: f"<title>{obj.desa_binaan.desa.name} · ",  # only the member page has it
         "kanim": lambda: obj.name,
     }[route.obj]()
 

@@ -54,7 +54,7 @@ from sigap.core.guards import clean_text, may, require, resolve_now
 from sigap.core.models import NotificationEvent
 from sigap.core.notify import disabled_channels, notify_localised
 from sigap.core.territory import ancestor_codes
-from sigap.intake.models import Report, ReportStatus
+from sigap.intake.models import TRIAGE_OPEN, Report, ReportStatus
 from sigap.intake.selectors import alert_recipients
 from sigap.intake.services import officer_message
 from sigap.organisations.models import PARTNER_KINDS, Organisation
@@ -487,6 +487,11 @@ def signal_place(
     report = Report.objects.select_for_update().get(pk=report.pk)
     if report.desa_id is not None:
         raise ApplicationError(_("This signal already has a village; its officers decide on it."))
+    if report.status not in TRIAGE_OPEN or TriageDecision.objects.standing().filter(report=report).exists():
+        # A decided signal keeps the place of its decision: its case (if any) would not follow.
+        raise ApplicationError(
+            _("This signal has already been decided on; only a signal waiting for a decision is placed.")
+        )
     reason = _reason(reason)
     desa = Region.objects.active().filter(code=(desa_code or "").strip(), level=Level.VILLAGE).first()
     if desa is None:
@@ -512,9 +517,11 @@ def signal_place(
         ) % {"id": report.pk, "desa": desa.name}
         return subject, body
 
-    # The village's PIMPASA and the supervisors over it; a critical one under its own preference.
-    event = NotificationEvent.CRITICAL_SIGNAL if report.risk == "critical" else None
-    notify_localised(alert_recipients(report), message=message, event=event)
+    # The village's PIMPASA and the supervisors over it, once the placement is committed: a critical
+    # signal under their "emergency report" preference, any other as work handed to them.
+    event = NotificationEvent.CRITICAL_SIGNAL if report.risk == "critical" else NotificationEvent.ASSIGNMENT
+    recipients = list(alert_recipients(report))
+    transaction.on_commit(lambda: notify_localised(recipients, message=message, event=event))
     return placement
 
 

@@ -217,10 +217,13 @@ def _village_choices(request: HttpRequest) -> list[tuple[str, str]]:
     """The villages matching the typed name, plus the one already chosen (kept across a search)."""
     query = request.POST.get("desa_query", "").strip()
     found = region_search(user=request.user, query=query, level=Level.VILLAGE, limit=15) if query else []
+    found = [r for r in found if not r.retired_in]  # a retired code cannot take a signal
     chosen = request.POST.get("desa_code", "")
     if chosen and all(r.code != chosen for r in found):
         region = region_get(user=request.user, code=chosen)
-        found += [region] if region is not None and region.level == Level.VILLAGE else []
+        found += (
+            [region] if region is not None and region.level == Level.VILLAGE and not region.retired_in else []
+        )
     return [(r.code, region_label(r)) for r in found]
 
 

@@ -192,7 +192,9 @@ class AssignForm(forms.Form):
 
 class UnassignForm(forms.Form):
     until = forms.DateField(
-        label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE)
+        label=_("Ends on"),
+        help_text=_("The day the assignment ends, as when a successor starts."),
+        widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE),
     )
 
 

@@ -74,10 +74,17 @@ NOTES_MAX = 4000
 
 
 def _clean_designation(
-    *, office: Organisation, sk_number: str, sk_date: date, criteria: list[str], notes: str
+    *,
+    office: Organisation,
+    sk_number: str,
+    sk_date: date,
+    criteria: list[str],
+    notes: str,
+    kept_office_id: int | None = None,
 ) -> dict[str, Any]:
-    """The checks a designation and its later edits share; the cleaned values."""
-    if office.kind != OrgKind.KANTOR_IMIGRASI or not office.is_active:
+    """The checks a designation and its later edits share; the cleaned values. The office that issued
+    an existing decree (``kept_office_id``) stays valid after it closes: a decree is history."""
+    if office.pk != kept_office_id and (office.kind != OrgKind.KANTOR_IMIGRASI or not office.is_active):
         raise ApplicationError(_("The decree is issued by a Kantor Imigrasi: choose one."))
     number = " ".join(sk_number.split())
     if not number:
@@ -197,7 +204,12 @@ def desa_binaan_update(
     if status not in DesaStatus.values:
         raise ApplicationError(_("Unknown status."))
     values = _clean_designation(
-        office=office, sk_number=sk_number, sk_date=sk_date, criteria=criteria, notes=notes
+        office=office,
+        sk_number=sk_number,
+        sk_date=sk_date,
+        criteria=criteria,
+        notes=notes,
+        kept_office_id=current.office_id,
     ) | {"designated_on": designated_on, "status": status}
     if designated_on > timezone.localdate():
         raise ApplicationError(_("The designation date cannot be in the future."))
@@ -258,7 +270,7 @@ def pimpasa_assign(*, actor: Any, desa_binaan: DesaBinaan, officer: Any, since: 
     _require_change(actor, desa_binaan)
     if getattr(officer, "role", None) != "pimpasa":
         raise ApplicationError(_("Only a PIMPASA can be assigned to a Desa Binaan."))
-    current = desa_binaan.assignments.filter(until__isnull=True).first()
+    current = desa_binaan.assignments.select_for_update().filter(until__isnull=True).first()
     if current is not None:
         if current.officer_id == officer.pk:
             return current
@@ -266,6 +278,10 @@ def pimpasa_assign(*, actor: Any, desa_binaan: DesaBinaan, officer: Any, since: 
             raise ApplicationError(_("The new assignment cannot start before the current one."))
         current.until = since
         current.save(update_fields=["until"])
+    else:
+        last = desa_binaan.assignments.exclude(until__isnull=True).order_by("-until").first()
+        if last is not None and last.until is not None and since < last.until:
+            raise ApplicationError(_("The new assignment cannot start before the last one ended."))
     assignment = PimpasaAssignment.objects.create(
         desa_binaan=desa_binaan, officer=officer, since=since, assigned_by=actor
     )
@@ -405,6 +421,12 @@ def contact_retire(*, actor: Any, contact: NetworkContact, retired_on: date) -> 
         raise ApplicationError(
             _("A member cannot leave the network before the village was designated (%(date)s).")
             % {"date": date_format(designated_on, "DATE_FORMAT")}
+        )
+    added_on = timezone.localdate(contact.added_at)
+    if retired_on < added_on:
+        raise ApplicationError(
+            _("A member cannot leave the network before being recorded in it (%(date)s).")
+            % {"date": date_format(added_on, "DATE_FORMAT")}
         )
     contact.retired_on = retired_on
     contact.retired_by = actor

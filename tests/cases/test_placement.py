@@ -29,16 +29,20 @@ def _client(user) -> Client:
     return client
 
 
-def test_only_the_national_desk_sees_an_unplaced_signal_until_it_is_placed(users, make_report) -> None:
+def test_only_the_national_desk_sees_an_unplaced_signal_until_it_is_placed(
+    users, make_report, django_capture_on_commit_callbacks
+) -> None:
     report = make_report(None, channel=Channel.SMS, risk="critical")
     pimpasa, pusat = users["pimpasa.tirtayasa"], users["pusat"]
     assert selectors.signal_get(user=pimpasa, pk=report.pk) is None
     assert selectors.may_place(user=pusat, report=report)
     mail.outbox.clear()
 
-    placement = signal_place(
-        report=report, desa_code=LONTAR, reason=REASON, actor=pusat, now=wib(2026, 7, 6, 9)
-    )
+    with django_capture_on_commit_callbacks(execute=True) as sent:
+        placement = signal_place(
+            report=report, desa_code=LONTAR, reason=REASON, actor=pusat, now=wib(2026, 7, 6, 9)
+        )
+    assert len(sent) == 1  # the officers are told once the placement is committed, not before
 
     report.refresh_from_db()
     assert report.desa_id == LONTAR and placement.desa_id == LONTAR and placement.reason == REASON
@@ -83,6 +87,19 @@ def test_a_placed_signal_a_kecamatan_or_no_reason_is_refused_with_a_message(user
         signal_place(report=report, desa_code="36.04.13", reason=REASON, actor=pusat)  # a kecamatan
     with pytest.raises(ApplicationError, match="reason"):
         signal_place(report=report, desa_code=LONTAR, reason="  ", actor=pusat)
+    report.refresh_from_db()
+    assert report.desa_id is None and not SignalPlacement.objects.exists()
+
+
+def test_a_decided_signal_is_not_placed(users, make_report) -> None:
+    """A signal the national desk (or its own filer) already decided on keeps its decision's place."""
+    translation.activate("en")
+    report = make_report(None, channel=Channel.SMS)
+    triage_decide(
+        report=report, kind=TriageKind.CLOSE_NOT_RELEVANT, reason="Salah kirim", actor=users["admin"]
+    )
+    with pytest.raises(ApplicationError, match="already been decided"):
+        signal_place(report=report, desa_code=LONTAR, reason=REASON, actor=users["pusat"])
     report.refresh_from_db()
     assert report.desa_id is None and not SignalPlacement.objects.exists()
 

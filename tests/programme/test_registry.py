@@ -623,3 +623,40 @@ def test_ending_an_assignment_on_the_page_says_why_when_refused(programme) -> No
     assert _signed_in(programme["kader.lontar"]).post(
         url, {"action": "unassign", "until": "2026-03-01"}
     ).status_code in (403, 404)
+
+
+def test_a_member_cannot_leave_before_being_recorded(programme, english) -> None:
+    sekdes = _sekdes()
+    NetworkContact.objects.filter(pk=sekdes.pk).update(added_at=timezone.now() - timedelta(days=3))
+    with pytest.raises(ApplicationError, match="before being recorded"):
+        services.contact_retire(
+            actor=programme["pimpasa.tirtayasa"],
+            contact=_sekdes(),
+            retired_on=timezone.localdate() - timedelta(days=4),
+        )
+    assert _sekdes().retired_on is None
+
+
+def test_after_a_gap_the_next_pimpasa_cannot_start_inside_the_last_assignment(programme, english) -> None:
+    supervisor, pimpasa = programme["supervisor.serang"], programme["pimpasa.tirtayasa"]
+    lontar = DesaBinaan.objects.get(desa_id=LONTAR)
+    services.pimpasa_unassign(actor=supervisor, desa_binaan=lontar, until=date(2026, 3, 1))
+    with pytest.raises(ApplicationError, match="before the last one ended"):
+        services.pimpasa_assign(actor=supervisor, desa_binaan=lontar, officer=pimpasa, since=date(2026, 1, 1))
+    again = services.pimpasa_assign(
+        actor=supervisor, desa_binaan=lontar, officer=pimpasa, since=date(2026, 4, 1)
+    )
+    assert again.until is None and lontar.assignments.count() == 2
+
+
+def test_a_decree_of_an_office_since_closed_can_still_be_edited(programme) -> None:
+    lontar = DesaBinaan.objects.get(desa_id=LONTAR)
+    Organisation.objects.filter(pk=lontar.office_id).update(is_active=False)  # the Kanim merged
+    lontar.refresh_from_db()
+    services.desa_binaan_update(
+        actor=programme["supervisor.serang"],
+        desa_binaan=lontar,
+        **_edit_values(lontar, notes="SK lama tetap berlaku setelah penggabungan kantor."),
+    )
+    lontar.refresh_from_db()
+    assert lontar.notes.startswith("SK lama") and not lontar.office.is_active

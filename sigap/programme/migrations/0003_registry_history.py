@@ -3,13 +3,14 @@
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
+from django.utils import timezone
 
 
 def inactive_to_retired(apps, schema_editor):
     """A contact switched off before retirement existed keeps that: retired the day it was added."""
     NetworkContact = apps.get_model("programme", "NetworkContact")
     for contact in NetworkContact.objects.filter(is_active=False, retired_on__isnull=True):
-        contact.retired_on = contact.added_at.date()
+        contact.retired_on = timezone.localdate(contact.added_at)  # the day in Jakarta, not in UTC
         contact.save(update_fields=["retired_on"])
 
 
