@@ -422,12 +422,6 @@ def contact_retire(*, actor: Any, contact: NetworkContact, retired_on: date) -> 
             _("A member cannot leave the network before the village was designated (%(date)s).")
             % {"date": date_format(designated_on, "DATE_FORMAT")}
         )
-    added_on = timezone.localdate(contact.added_at)
-    if retired_on < added_on:
-        raise ApplicationError(
-            _("A member cannot leave the network before being recorded in it (%(date)s).")
-            % {"date": date_format(added_on, "DATE_FORMAT")}
-        )
     contact.retired_on = retired_on
     contact.retired_by = actor
     contact.save(update_fields=["retired_on", "retired_by"])

@@ -625,18 +625,6 @@ def test_ending_an_assignment_on_the_page_says_why_when_refused(programme) -> No
     ).status_code in (403, 404)
 
 
-def test_a_member_cannot_leave_before_being_recorded(programme, english) -> None:
-    sekdes = _sekdes()
-    NetworkContact.objects.filter(pk=sekdes.pk).update(added_at=timezone.now() - timedelta(days=3))
-    with pytest.raises(ApplicationError, match="before being recorded"):
-        services.contact_retire(
-            actor=programme["pimpasa.tirtayasa"],
-            contact=_sekdes(),
-            retired_on=timezone.localdate() - timedelta(days=4),
-        )
-    assert _sekdes().retired_on is None
-
-
 def test_after_a_gap_the_next_pimpasa_cannot_start_inside_the_last_assignment(programme, english) -> None:
     supervisor, pimpasa = programme["supervisor.serang"], programme["pimpasa.tirtayasa"]
     lontar = DesaBinaan.objects.get(desa_id=LONTAR)
