@@ -40,11 +40,9 @@ from sigap.core.exceptions import ApplicationError
 from sigap.core.pagination import paginate, paginate_open
 from sigap.core.taxonomy import modus_label
 from sigap.intake.models import Report
-from sigap.intake.selectors import can_see_identity, report_messages, reporter_identity
+from sigap.intake.selectors import can_see_identity, report_messages, reporter_identity, village_choices
 from sigap.intake.services import officer_message, upload_dir
 from sigap.organisations.models import PARTNER_KINDS, Organisation
-from sigap.regions.models import Level
-from sigap.regions.selectors import region_get, region_label, region_search
 
 INBOX_PAGE = 50
 
@@ -213,25 +211,13 @@ def _signal_identity(request: HttpRequest, report: Report) -> HttpResponse:
     return response
 
 
-def _village_choices(request: HttpRequest) -> list[tuple[str, str]]:
-    """The villages matching the typed name, plus the one already chosen (kept across a search)."""
-    query = request.POST.get("desa_query", "").strip()
-    found = region_search(user=request.user, query=query, level=Level.VILLAGE, limit=15) if query else []
-    found = [r for r in found if not r.retired_in]  # a retired code cannot take a signal
-    chosen = request.POST.get("desa_code", "")
-    if chosen and all(r.code != chosen for r in found):
-        region = region_get(user=request.user, code=chosen)
-        found += (
-            [region] if region is not None and region.level == Level.VILLAGE and not region.retired_in else []
-        )
-    return [(r.code, region_label(r)) for r in found]
-
-
 def _signal_place(request: HttpRequest, report: Report) -> HttpResponse:
     """The national desk places a signal that came without a village (no JavaScript needed)."""
     if not selectors.may_place(user=request.user, report=report):
         raise PermissionDenied
-    choices = _village_choices(request)
+    choices = village_choices(
+        query=request.POST.get("desa_query", ""), chosen=request.POST.get("desa_code", "")
+    )
     form = PlaceForm(request.POST, desa_choices=choices)
     if "find_village" in request.POST:
         form.errors.clear()  # a search, not a submission: keep what was typed, show the matches

@@ -89,6 +89,16 @@ def public_village_search(*, query: str, limit: int = 12) -> list[tuple[str, str
     return [(region.code, region_label(region)) for region in matches]
 
 
+def village_choices(*, query: str, chosen: str) -> list[tuple[str, str]]:
+    """What a posted village finder may choose from: the current villages matching ``query`` and the
+    one already ``chosen`` (kept across a new search). Used by every form with the finder."""
+    choices = public_village_search(query=query) if query else []
+    kept = public_village(chosen) if chosen else None
+    if kept and kept not in choices:
+        choices.insert(0, kept)
+    return choices
+
+
 def public_village(code: str) -> tuple[str, str] | None:
     from sigap.regions.models import Level, Region
     from sigap.regions.selectors import PATH_RELATED, region_label

@@ -33,7 +33,7 @@ from sigap.intake.poster import desa_poster_pdf
 from sigap.intake.pow import BITS as POW_BITS
 from sigap.intake.pow import issue_challenge
 from sigap.intake.pow import verify as pow_verify
-from sigap.intake.selectors import public_village, public_village_search, report_messages
+from sigap.intake.selectors import public_village, report_messages, village_choices
 from sigap.intake.services import TEXT_MAX, report_find, report_submit, reporter_reply
 
 RECEIPT_KEY = "intake:receipt"
@@ -109,14 +109,7 @@ def report_form(request: HttpRequest, desa_code: str | None = None) -> HttpRespo
 
 
 def _posted_village_choices(request: HttpRequest) -> list[tuple[str, str]]:
-    """The villages a posted form may choose from: the search's matches and the one already chosen."""
-    query = request.POST.get("desa_query", "")
-    choices = public_village_search(query=query) if query else []
-    code = request.POST.get("desa_code", "")
-    chosen = public_village(code) if code else None
-    if chosen and chosen not in choices:
-        choices.insert(0, chosen)
-    return choices
+    return village_choices(query=request.POST.get("desa_query", ""), chosen=request.POST.get("desa_code", ""))
 
 
 def _submit_form(request: HttpRequest, form: ReportForm, *, channel: str, key: str | None = None) -> Any:
