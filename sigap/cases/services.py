@@ -52,7 +52,7 @@ from sigap.core.crypto import seal
 from sigap.core.exceptions import ApplicationError
 from sigap.core.guards import clean_text, may, require, resolve_now
 from sigap.core.models import NotificationEvent
-from sigap.core.notify import disabled_channels, notify_localised
+from sigap.core.notify import notify_each, notify_localised
 from sigap.core.territory import ancestor_codes
 from sigap.intake.models import TRIAGE_OPEN, Report, ReportStatus
 from sigap.intake.selectors import alert_recipients
@@ -653,13 +653,8 @@ def cases_escalate_overdue(*, now: datetime, limit: int = ESCALATION_BATCH) -> l
             ]
         )
     recipients = escalation_recipients_of(cases)  # the supervisors and their preferences read once
-    everyone = {user.pk: user for users in recipients.values() for user in users}
-    off = disabled_channels(everyone.values(), NotificationEvent.SLA_BREACH) if everyone else set()
-    for case in cases:
-        notify_localised(
-            recipients[case.pk],
-            message=partial(_escalation_message, case),
-            event=NotificationEvent.SLA_BREACH,
-            off=off,
-        )
+    notify_each(
+        ((recipients[case.pk], partial(_escalation_message, case)) for case in cases),
+        event=NotificationEvent.SLA_BREACH,
+    )
     return cases

@@ -108,3 +108,12 @@ def notify_localised(
             subject, body = message()
         reached += notify_users(group, subject=subject, body=body, event=event, off=off)
     return reached
+
+
+def notify_each(batch: Iterable[tuple[Iterable[Any], Callable[[], tuple[str, str]]]], *, event: str) -> int:
+    """A sweep's messages: each (users, message) pair told like :func:`notify_localised`, with the
+    preferences of everyone in the batch read once."""
+    batch = [(list(users), message) for users, message in batch]
+    everyone = {user.pk: user for users, _message in batch for user in users}
+    off = disabled_channels(everyone.values(), event) if everyone else set()
+    return sum(notify_localised(users, message=message, event=event, off=off) for users, message in batch)

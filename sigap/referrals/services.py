@@ -37,7 +37,7 @@ from sigap.core.crypto import seal
 from sigap.core.exceptions import ApplicationError
 from sigap.core.guards import clean_text, may, require, resolve_now
 from sigap.core.models import NotificationEvent
-from sigap.core.notify import disabled_channels, notify_localised
+from sigap.core.notify import notify_each, notify_localised
 from sigap.intake.models import Report
 from sigap.organisations.models import PARTNER_KINDS, Organisation
 from sigap.referrals.models import (
@@ -446,10 +446,7 @@ def _tell(
     event: str,
 ) -> None:
     """Tell each referral's recipients in their language, with everyone's preferences read once."""
-    everyone = {user.pk: user for users in recipients.values() for user in users}
-    off = disabled_channels(everyone.values(), event) if everyone else set()
-    for referral in referrals:
-        notify_localised(recipients[referral.pk], message=message(referral), event=event, off=off)
+    notify_each(((recipients[r.pk], message(r)) for r in referrals), event=event)
 
 
 def referrals_remind_and_escalate(
