@@ -14,13 +14,11 @@ from django.apps import apps
 from django.db import models
 
 from sigap.accounts.roles import ACCESS
-from sigap.core.access import restrict
+from sigap.core import guards
 
 
 def may(user: Any, action: str, obj: models.Model | None) -> bool:
-    if obj is None:
-        return False
-    return restrict(type(obj)._default_manager.filter(pk=obj.pk), user, action).exists()
+    return obj is not None and guards.may(user, obj, action)
 
 
 def _predicate(action: str) -> rules.Predicate:

@@ -26,6 +26,7 @@ from sigap.cases.models import (
     TriageDecision,
     TriageKind,
 )
+from sigap.core import guards
 from sigap.core.access import restrict
 from sigap.core.crypto import digest
 from sigap.core.territory import ancestor_codes, within_q
@@ -252,7 +253,7 @@ def open_cases_for_merge(*, user: Any, limit: int = 50) -> QuerySet[Case]:
 
 def may_change(*, user: Any, obj: Report | Case) -> bool:
     """Whether ``user`` may act on this signal or case (decide, move, write to it)."""
-    return restrict(type(obj)._default_manager.filter(pk=obj.pk), user, "change").exists()
+    return guards.may(user, obj)
 
 
 def may_place(*, user: Any, report: Report) -> bool:

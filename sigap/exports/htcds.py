@@ -173,12 +173,6 @@ def referral_record(row: Referral) -> Fields:
     )
 
 
-def referral_records(case: Case, user: Any) -> Iterator[Fields]:
-    """Each referral of the case the user may see, oldest first."""
-    for row in _referrals(Referral.objects.filter(case=case), user):
-        yield referral_record(row)
-
-
 # --- the export -----------------------------------------------------------------------------------
 
 #: Cases read per round: each round reads the persons, signals, referrals and places of all its cases

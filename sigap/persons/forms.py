@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sigap.persons.models import (
+    Answer,
     ControlMethod,
     ExploitationType,
     Gender,
@@ -120,9 +121,6 @@ class PersonForm(forms.Form):
         )
 
 
-ANSWER_CHOICES = [("yes", _("Yes")), ("no", _("No")), ("unknown", _("Unknown"))]
-
-
 class ScreeningForm(forms.Form):
     """One radio group (yes / no / unknown) per question; the person screened is optional."""
 
@@ -137,7 +135,7 @@ class ScreeningForm(forms.Form):
         for question in checklist.questions:
             self.fields[f"q_{question.code}"] = forms.ChoiceField(
                 label=question.text,
-                choices=ANSWER_CHOICES,
+                choices=Answer.choices,
                 initial="unknown",
                 required=False,
                 widget=forms.RadioSelect,

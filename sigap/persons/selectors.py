@@ -16,11 +16,6 @@ def case_persons(*, user: Any, case: Case) -> QuerySet[Person]:
     return restrict(Person.objects.filter(case=case), user, "view")
 
 
-def person_get(*, user: Any, case: Case, pk: int) -> Person | None:
-    """One person of the case, or None when missing *or* out of reach (the same answer)."""
-    return case_persons(user=user, case=case).filter(pk=pk).select_related("case").first()
-
-
 def case_screenings(*, user: Any, case: Case) -> QuerySet[Screening]:
     return restrict(Screening.objects.filter(case=case), user, "view").select_related("screened_by")
 

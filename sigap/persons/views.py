@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from sigap.cases.models import Case
 from sigap.cases.selectors import case_get
+from sigap.core import guards
 from sigap.core.access import require_reach, restrict
 from sigap.core.exceptions import ApplicationError
 from sigap.persons import screening as rules
@@ -33,7 +34,7 @@ def _case(request: HttpRequest, pk: int) -> Case:
 def _worked_case(request: HttpRequest, pk: int) -> Case:
     """A case the user may act on: 404 outside the territory, 403 for read-only roles."""
     case = _case(request, pk)
-    if not restrict(Case.objects.filter(pk=case.pk), request.user, "change").exists():
+    if not guards.may(request.user, case):
         raise PermissionDenied
     return case
 
@@ -63,7 +64,7 @@ def case_persons(request: HttpRequest, pk: int) -> HttpResponse:
             "persons": persons,
             "latest": latest,
             "dimensions": rules.DIMENSIONS,
-            "may_change": restrict(Case.objects.filter(pk=case.pk), request.user, "change").exists(),
+            "may_change": guards.may(request.user, case),
             "lookup_form": PhoneLookupForm(),
         },
     )

@@ -11,6 +11,7 @@ from django.db.models import IntegerField, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from sigap.cases.models import Case
+from sigap.core import guards
 from sigap.core.access import reach_of, restrict
 from sigap.organisations.models import PARTNER_KINDS, Organisation
 from sigap.referrals.models import (
@@ -55,7 +56,7 @@ def may_respond(*, user: Any, referral: Referral) -> bool:
 
 def may_work(*, user: Any, case: Case) -> bool:
     """Whether ``user`` works the case (refer, withdraw, immigration actions)."""
-    return restrict(Case.objects.filter(pk=case.pk), user, "change").exists()
+    return guards.may(user, case)
 
 
 def immigration_actions(*, user: Any, case: Case) -> QuerySet[ImmigrationAction]:
