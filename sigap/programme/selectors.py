@@ -203,9 +203,13 @@ class ParticipantRow:
     total: int | None
 
 
-def participant_table(*, user: Any, activity: Activity) -> tuple[list[Any], list[ParticipantRow]]:
-    """Groups × sex. A group recorded without a number shows as present, never as zero."""
-    rows = list(restrict(ParticipantCount.objects.filter(activity=activity), user, "view"))
+def participant_counts(*, user: Any, activity: Activity) -> list[ParticipantCount]:
+    return list(restrict(ParticipantCount.objects.filter(activity=activity), user, "view"))
+
+
+def participant_table(rows: list[ParticipantCount]) -> tuple[list[Any], list[ParticipantRow]]:
+    """Groups × sex of the counts read by :func:`participant_counts`. A group recorded without a
+    number shows as present, never as zero."""
     sexes = [s for s in Sex if any(r.sex == s for r in rows)]
     table = []
     for group in ParticipantGroup:

@@ -25,6 +25,7 @@ from sigap.audit.services import audit_read, audit_record
 from sigap.core.access import reach_of, restrict
 from sigap.core.crypto import digest, seal, unseal
 from sigap.core.exceptions import ApplicationError
+from sigap.core.guards import require
 from sigap.intake.attachments import CleanFile
 from sigap.intake.services import store_clean_files
 from sigap.organisations.models import Organisation, OrgKind
@@ -367,9 +368,7 @@ def contact_add(
 
 def _require_current_contact(actor: Any, contact: NetworkContact) -> NetworkContact:
     """The contact, locked, for a change by ``actor``; a retired member stays as it was."""
-    if not restrict(NetworkContact.objects.filter(pk=contact.pk), actor, "change").exists():
-        raise PermissionDenied
-    _require_change(actor, contact.desa_binaan)
+    require(actor, contact)  # the contact's own reach is its village's (NetworkContact.access_filter)
     locked = NetworkContact.objects.select_for_update().select_related("desa_binaan").get(pk=contact.pk)
     if locked.retired_on is not None:
         raise ApplicationError(_("This member has left the network; the record is kept as it was."))

@@ -47,7 +47,7 @@ from sigap.programme.forms import (
     SheetForm,
     UnassignForm,
 )
-from sigap.programme.models import Activity, DesaBinaan, KnowledgeTest, Phase
+from sigap.programme.models import Activity, DesaBinaan, KnowledgeTest, ParticipantCount, Phase
 
 #: Sheets per address and hour: a whole school class shares one address behind its Wi-Fi.
 SUBMIT_LIMIT = (300, 3600)
@@ -414,9 +414,9 @@ def _activity_post(request: HttpRequest, activity: Activity) -> HttpResponse | N
     return redirect("programme:activity", pk=activity.pk)
 
 
-def _participants_initial(activity: Activity) -> ParticipantsForm:
+def _participants_initial(rows: list[ParticipantCount]) -> ParticipantsForm:
     initial: dict[str, Any] = {}
-    for row in activity.participants.all():
+    for row in rows:
         if row.count is None:
             initial[f"present_{row.group}"] = True
         else:
@@ -444,7 +444,8 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     may_change = selectors.may_change(user=user, desa_binaan=activity.desa_binaan)
     test = selectors.test_of(user=user, activity=activity)
-    sexes, participants = selectors.participant_table(user=user, activity=activity)
+    counts = selectors.participant_counts(user=user, activity=activity)
+    sexes, participants = selectors.participant_table(counts)
     quiz_url = request.build_absolute_uri(reverse("programme:quiz", args=[test.code])) if test else ""
     context = {
         "activity": activity,
@@ -458,7 +459,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "qr_svg": mark_safe(_qr_svg(quiz_url)) if test else "",  # noqa: S308 - SVG drawn by qrcode
         "summary": selectors.test_summary(user=user, test=test) if test else None,
         "question_form": QuestionForm(),
-        "participants_form": _participants_initial(activity) if may_change else None,
+        "participants_form": _participants_initial(counts) if may_change else None,
         "paper_form": SheetForm(items=selectors.items_for_display(test), phase="", paper=True)
         if test
         else None,
