@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sigap.cases.models import Case, Risk
 from sigap.core.access import Reach, reach_of, restrict
+from sigap.core.territory import ancestor_codes
 from sigap.intake.models import Report
 from sigap.organisations.models import Organisation, OrgKind
 from sigap.programme.models import (
@@ -182,12 +183,6 @@ def clock_of(rows: Iterable[tuple[datetime, datetime | None, datetime | None]], 
     return Clock(hours, met, missed, cases)
 
 
-def risk_mix(counts: dict[str, int]) -> dict[str, float | None]:
-    """Share of each risk level among the signals with a risk (unread ones are left out)."""
-    total = sum(counts.get(r, 0) for r in RISKS)
-    return {r: (counts.get(r, 0) / total if total else None) for r in RISKS}
-
-
 @dataclass(frozen=True)
 class Gain:
     """Knowledge gain in percentage points: paired (mean of post − pre over pairs) when there are at
@@ -206,10 +201,6 @@ def gain_of(*, pre_n: int, pre_sum: float, post_n: int, post_sum: float, pairs: 
     if pre_n and post_n:
         return Gain(post_sum / post_n - pre_sum / pre_n, False, pairs, pre_n, post_n)
     return Gain(None, False, pairs, pre_n, post_n)
-
-
-def inside(code: str, scope: Iterable[str]) -> bool:
-    return any(code == s or code.startswith(s + ".") for s in scope)
 
 
 # --- units and the table ------------------------------------------------------------------------
@@ -329,8 +320,18 @@ def indicator_table(*, user: Any, level: str, period: Period, now: datetime | No
     if not rows:
         return rows
 
+    # Each row under every region code its unit covers: a village code finds its rows through its
+    # ancestors (a handful of look-ups), not by testing every unit.
+    covering: dict[str, list[Row]] = defaultdict(list)
+    for row in rows:
+        for unit_code in row.unit.codes:
+            covering[unit_code].append(row)
+
     def each(code: str | None) -> list[Row]:
-        return [row for row in rows if code and inside(code, row.unit.codes)]
+        if not code:
+            return []
+        found = {id(row): row for a in ancestor_codes(code) for row in covering.get(a, ())}
+        return list(found.values())
 
     activities = (
         restrict(Activity.objects.filter(period.q("held_on", is_datetime=False)), user, "view")

@@ -94,10 +94,7 @@ def test_median_clock_and_sla_share() -> None:
     assert ind.clock_of([], now).share_met is None
 
 
-def test_risk_mix_and_gain() -> None:
-    mix = ind.risk_mix({"critical": 1, "high": 3, "low": 4})
-    assert mix == {"critical": 0.125, "high": 0.375, "medium": 0.0, "low": 0.5}
-    assert ind.risk_mix({})["high"] is None
+def test_gain_is_paired_from_two_pairs_on() -> None:
     paired = ind.gain_of(pre_n=3, pre_sum=150.0, post_n=2, post_sum=160.0, pairs=2, pair_sum=30.0)
     assert paired.paired and paired.value == 15.0
     unpaired = ind.gain_of(pre_n=3, pre_sum=150.0, post_n=2, post_sum=160.0, pairs=1, pair_sum=10.0)
