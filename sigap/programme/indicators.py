@@ -312,13 +312,20 @@ def _percent() -> Any:
 
 
 def indicator_table(*, user: Any, level: str, period: Period, now: datetime | None = None) -> list[Row]:
-    """One row per unit; every figure is aggregated per village code in the database (a fixed number
-    of queries) and rolled up to the units here."""
+    """One row per unit of ``level``."""
+    return indicator_tables(user=user, levels=(level,), period=period, now=now)[level]
+
+
+def indicator_tables(
+    *, user: Any, levels: Sequence[str], period: Period, now: datetime | None = None
+) -> dict[str, list[Row]]:
+    """One row per unit of each level; every figure is aggregated per village code in the database
+    (a fixed number of queries, however many levels) and rolled up to the units here."""
     now = now or timezone.now()
-    units = units_for(user=user, level=level)
-    rows = [Row(u) for u in units]
+    tables = {level: [Row(u) for u in units_for(user=user, level=level)] for level in dict.fromkeys(levels)}
+    rows = [row for table in tables.values() for row in table]
     if not rows:
-        return rows
+        return tables
 
     # Each row under every region code its unit covers: a village code finds its rows through its
     # ancestors (a handful of look-ups), not by testing every unit.
@@ -421,7 +428,7 @@ def indicator_table(*, user: Any, level: str, period: Period, now: datetime | No
             row.referrals_closed += ref["closed"]
     for row in rows:
         row.clock = clock_of(row.clock_rows, now)
-    return rows
+    return tables
 
 
 def referral_outcomes(*, user: Any, period: Period) -> list[tuple[Any, int]]:

@@ -585,14 +585,11 @@ def _require_indicators(user: Any) -> None:
 def indicators_page(request: HttpRequest) -> HttpResponse:
     _require_indicators(request.user)
     level, period, months = _indicator_params(request)
-    rows = indicators.indicator_table(user=request.user, level=level, period=period)
+    # The chosen level, and the villages for "with and without activity": one set of queries.
+    tables = indicators.indicator_tables(user=request.user, levels=(level, "desa"), period=period)
+    rows, desa_rows = tables[level], tables["desa"]
     series = indicators.monthly_series(user=request.user, period=period)
     data_start, villages = indicators.villages_before_after(user=request.user, months=months)
-    desa_rows = (
-        rows
-        if level == "desa"
-        else indicators.indicator_table(user=request.user, level="desa", period=period)
-    )
     query = request.GET.copy()
     return render(
         request,

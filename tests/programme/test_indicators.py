@@ -337,3 +337,18 @@ def test_bad_parameters_fall_back_to_the_defaults(programme) -> None:
     ):
         assert client.get(reverse("programme:indicators"), query).status_code == 200
         assert client.get(reverse("programme:indicators_csv"), query).status_code == 200
+
+
+def test_another_level_reads_the_figures_once_with_the_villages(programme) -> None:
+    """The page shows the chosen level and, for "with and without activity", the villages: both come
+    from one set of aggregate queries (the units of a second level cost one or two more reads)."""
+    client = _client(programme["supervisor.serang"])
+
+    def queries(level: str) -> int:
+        client.get(reverse("programme:indicators"), {"tingkat": level})  # warm the session and caches
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("programme:indicators"), {"tingkat": level}).status_code == 200
+        return len(captured)
+
+    desa = queries("desa")
+    assert queries("kanim") <= desa + 2 and queries("kanwil") <= desa + 2
