@@ -41,7 +41,8 @@ from sigap.core.pagination import paginate, paginate_open
 from sigap.core.taxonomy import modus_label
 from sigap.intake.models import Report
 from sigap.intake.selectors import can_see_identity, report_messages, reporter_identity, village_choices
-from sigap.intake.services import officer_message, upload_dir
+from sigap.intake.services import officer_message
+from sigap.intake.serving import stored_file_response
 from sigap.organisations.models import PARTNER_KINDS, Organisation
 
 INBOX_PAGE = 50
@@ -260,14 +261,12 @@ def signal_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> File
     attachment = report.attachments.filter(pk=attachment_pk).first()
     if attachment is None:
         raise Http404
-    path = upload_dir() / attachment.stored_name
-    if not path.is_file():
-        raise Http404
+    response = stored_file_response(
+        stored_name=attachment.stored_name,
+        content_type=attachment.content_type,
+        display_name=attachment.display_name,
+    )
     audit_read(actor=request.user, obj=report, fields=[f"attachment:{attachment.pk}"], purpose="triage")
-    response = FileResponse(path.open("rb"), content_type=attachment.content_type)
-    response["Content-Disposition"] = f'inline; filename="{attachment.display_name}"'
-    response["Cache-Control"] = "no-store"
-    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 

@@ -32,7 +32,7 @@ from sigap.core.exceptions import ApplicationError
 from sigap.core.middleware import client_ip
 from sigap.exports.services import csv_lines, export_audit
 from sigap.intake.attachments import UploadRefused, sanitise_upload
-from sigap.intake.services import upload_dir
+from sigap.intake.serving import stored_file_response
 from sigap.programme import indicators, selectors, services
 from sigap.programme.forms import (
     ActivityForm,
@@ -478,14 +478,9 @@ def activity_photo(request: HttpRequest, pk: int, photo_pk: int) -> FileResponse
         if activity
         else None
     )
-    path = upload_dir() / photo.stored_name if photo else None
-    if photo is None or path is None or not path.is_file():
+    if photo is None:
         raise Http404
-    response = FileResponse(path.open("rb"), content_type=photo.content_type)
-    response["Content-Disposition"] = "inline"
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return stored_file_response(stored_name=photo.stored_name, content_type=photo.content_type)
 
 
 @never_cache
