@@ -64,7 +64,7 @@ WRITERS = {
 }
 
 #: Sealed evaluation splits, never read while building the rules or the model.
-EVALUATION_SPLITS = ("test", "holdout", "holdout_b", "holdout_c", "holdout_d")
+EVALUATION_SPLITS = ("test", "holdout", "holdout_b", "holdout_c", "holdout_d", "holdout_e")
 
 
 def training_splits() -> list[str]:

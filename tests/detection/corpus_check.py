@@ -43,6 +43,7 @@ ID_PREFIX = {
     "holdout_b": "hob",
     "holdout_c": "hoc",
     "holdout_d": "hod",
+    "holdout_e": "hoe",
 }
 SHINGLE = 60  # no two texts may share a substring this long (after lower-casing, spaces collapsed)
 
