@@ -15,7 +15,8 @@ def _train(splits: list[str]) -> dict:
 
 #: The artifact rounds every number to 6 decimals. The solvers' BLAS kernels differ between CPUs
 #: (OpenBLAS picks one per processor), which can move a rounded weight by one unit in that last
-#: place: seen between the machine that built the artifact and an AMD EPYC one (risk weights only).
+#: place: seen between the machine that built the artifact and an AMD EPYC one (11 weights and 1 bias of
+#: the risk model).
 LAST_PLACE = 1e-6
 
 
