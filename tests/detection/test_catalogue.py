@@ -31,14 +31,35 @@ def test_catalogue_loads_with_codes_unique_and_every_modus_covered() -> None:
     assert covered == set(MODUS_CODES)
 
 
-@pytest.mark.parametrize("indicator", CATALOGUE.indicators, ids=lambda i: i.code)
-def test_every_pattern_is_bounded_on_adversarial_input(indicator) -> None:
-    text = normalise(ADVERSARIAL).text
-    for pattern in indicator.patterns:
+#: How many times the cost of a plain word scan (``\\S+``) of the same text a pattern may take. The
+#: slowest pattern of catalogue 2026.11.9 takes about 11 times; "(?:gaji ?)+x", quadratic on the
+#: adversarial text, about 60 times; one that backtracks catastrophically, thousands of times. A
+#: ratio of two timings taken side by side, each the best of three, does not move with the
+#: machine's speed or load as the former 50 ms limit did (it failed under a loaded test run).
+BOUND = 40
+
+
+def _best_of_three(pattern: re.Pattern[str], text: str) -> float:
+    best = float("inf")
+    for _ in range(3):
         started = time.perf_counter()
-        for _ in pattern.finditer(text):
+        for _match in pattern.finditer(text):
             pass
-        assert time.perf_counter() - started < 0.05, f"{indicator.code}: {pattern.pattern} is slow"
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+@pytest.mark.parametrize(
+    "cue",
+    [*CATALOGUE.indicators, *CATALOGUE.context, *CATALOGUE.legitimacy],
+    ids=lambda cue: cue.code,
+)
+def test_every_pattern_is_bounded_on_adversarial_input(cue) -> None:
+    text = normalise(ADVERSARIAL).text
+    for pattern in cue.patterns:
+        baseline = _best_of_three(re.compile(r"\S+"), text)
+        ratio = _best_of_three(pattern, text) / baseline
+        assert ratio < BOUND, f"{cue.code}: {pattern.pattern} takes {ratio:.0f} times a word scan"
 
 
 def test_every_indicator_has_an_english_label_for_the_english_interface() -> None:
