@@ -31,7 +31,7 @@ def test_catalogue_loads_with_codes_unique_and_every_modus_covered() -> None:
     assert covered == set(MODUS_CODES)
 
 
-#: How many times the cost of a plain word scan (``\\S+``) of the same text a pattern may take. The
+#: How many times the cost of a plain word scan (``\S+``) of the same text a pattern may take. The
 #: slowest pattern of catalogue 2026.11.9 takes about 11 times; "(?:gaji ?)+x", quadratic on the
 #: adversarial text, about 60 times; one that backtracks catastrophically, thousands of times. A
 #: ratio of two timings taken side by side, each the best of three, does not move with the
