@@ -409,6 +409,7 @@ class CaseNote(models.Model):
 
     @property
     def body(self) -> str:
+        """The text, decrypted: a page shows it through ``selectors.case_note_texts`` (audited)."""
         return unseal(self.body_sealed)
 
     @classmethod

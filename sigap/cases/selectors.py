@@ -15,6 +15,7 @@ from django.utils import timezone
 from sigap.accounts.models import User
 from sigap.accounts.roles import Role
 from sigap.audit.models import AuditEvent
+from sigap.audit.services import audit_read
 from sigap.cases.models import (
     FINAL_KINDS,
     OPEN_STATES,
@@ -68,8 +69,28 @@ def case_transitions(*, user: Any, case: Case) -> QuerySet[CaseTransition]:
 
 
 def case_notes(*, user: Any, case: Case) -> QuerySet[CaseNote]:
-    """Notes, oldest first; ``note.body`` decrypts the text."""
+    """Notes, oldest first, still sealed: to show their text use :func:`case_note_texts`."""
     return restrict(CaseNote.objects.filter(case=case), user, "view").select_related("author")
+
+
+@dataclass(frozen=True)
+class NoteText:
+    """A note as shown: its text decrypted (notes may name victims and reporters)."""
+
+    pk: int
+    author: Any
+    created_at: datetime
+    body: str
+
+
+def case_note_texts(*, user: Any, case: Case, purpose: str) -> list[NoteText]:
+    """The notes ``user`` may read, oldest first, decrypted. One ``read.sensitive`` event on the case
+    names them (``note:<id>``, never their text) before any is decrypted; no note, no event."""
+    notes = list(case_notes(user=user, case=case))
+    if not notes:
+        return []
+    audit_read(actor=user, obj=case, fields=[f"note:{note.pk}" for note in notes], purpose=purpose)
+    return [NoteText(note.pk, note.author, note.created_at, note.body) for note in notes]
 
 
 def case_tasks(*, user: Any, case: Case) -> QuerySet[CaseTask]:

@@ -304,7 +304,7 @@ def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, A
         "tab": "summary",
         "signals": list(selectors.case_signals(user=user, case=case)),
         "transitions": list(selectors.case_transitions(user=user, case=case)),
-        "notes": list(selectors.case_notes(user=user, case=case)),
+        "notes": selectors.case_note_texts(user=user, case=case, purpose="case.detail"),
         "tasks": list(selectors.case_tasks(user=user, case=case)),
         "audit": selectors.case_audit(user=user, case=case),
         "may_change": may_change,

@@ -178,6 +178,7 @@ class ReferralUpdate(models.Model):
 
     @property
     def body(self) -> str:
+        """The text, decrypted: a page shows it through ``selectors.referral_timelines`` (audited)."""
         return unseal(self.body_sealed)
 
     @classmethod

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.db.models import Case as Conditional
-from django.db.models import IntegerField, QuerySet, Value, When
+from django.db.models import IntegerField, Model, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
+from sigap.audit.services import audit_read
 from sigap.cases.models import Case
 from sigap.core import guards
 from sigap.core.access import reach_of, restrict
@@ -45,7 +47,8 @@ def referral_get(*, user: Any, pk: int) -> Referral | None:
 
 
 def referral_updates(*, user: Any, referral: Referral) -> QuerySet[ReferralUpdate]:
-    """Progress posts, oldest first; ``update.body`` decrypts the text."""
+    """Progress posts, oldest first, still sealed: a page shows their text through
+    :func:`referral_timeline` or :func:`referral_timelines`, which record the read."""
     return restrict(ReferralUpdate.objects.filter(referral=referral), user, "view").select_related("author")
 
 
@@ -83,8 +86,37 @@ class Step:
     text: str = ""
 
 
-def referral_timeline(*, user: Any, referral: Referral) -> list[Step]:
-    """The whole loop of a referral, in time order: sent, answer, progress, outcome, withdrawal."""
+def referral_timeline(*, user: Any, referral: Referral, purpose: str) -> list[Step]:
+    """The whole loop of a referral, in time order: sent, answer, progress, outcome, withdrawal.
+    Showing progress posts is one ``read.sensitive`` event on the referral (see below)."""
+    return referral_timelines(user=user, referrals=[referral], about=referral, purpose=purpose)[referral.pk]
+
+
+def referral_timelines(
+    *, user: Any, referrals: Sequence[Referral], about: Model, purpose: str
+) -> dict[int, list[Step]]:
+    """The loop of each referral, by id, with the progress posts of all of them read in one query.
+
+    Posts may name victims: the posts ``user`` may read are named in one ``read.sensitive`` event on
+    ``about`` (``referral_update:<id>``, never their text) before any is decrypted; no post, no event.
+    """
+    updates = list(
+        restrict(ReferralUpdate.objects.filter(referral__in=[r.pk for r in referrals]), user, "view")
+        .select_related("author")
+        .order_by("created_at", "id")
+    )
+    if updates:
+        fields = [f"referral_update:{update.pk}" for update in updates]
+        audit_read(actor=user, obj=about, fields=fields, purpose=purpose)
+    progress: dict[int, list[Step]] = {referral.pk: [] for referral in referrals}
+    for update in updates:
+        progress[update.referral_id].append(
+            Step(update.created_at, _("Progress"), update.author, update.body)
+        )
+    return {referral.pk: _timeline(referral, progress[referral.pk]) for referral in referrals}
+
+
+def _timeline(referral: Referral, progress: list[Step]) -> list[Step]:
     steps = [Step(referral.referred_at, _("Referred"), referral.referred_by, referral.asked)]
     if referral.responded_at is not None:
         if referral.decline_reason:
@@ -93,8 +125,7 @@ def referral_timeline(*, user: Any, referral: Referral) -> list[Step]:
             )
         else:
             steps.append(Step(referral.responded_at, _("Accepted"), referral.responded_by))
-    for update in referral_updates(user=user, referral=referral):
-        steps.append(Step(update.created_at, _("Progress"), update.author, update.body))
+    steps.extend(progress)
     if referral.outcome_at is not None:
         label = ReferralOutcome(referral.outcome).label if referral.outcome else ""
         steps.append(

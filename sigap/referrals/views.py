@@ -39,12 +39,13 @@ def _object_id(request: HttpRequest) -> int | None:
 
 
 def _referral_rows(
-    user: Any, referrals: list[Referral], bound: dict[tuple[str, int], forms.Form]
+    user: Any, case: Case, referrals: list[Referral], bound: dict[tuple[str, int], forms.Form]
 ) -> list[dict[str, Any]]:
+    steps = selectors.referral_timelines(user=user, referrals=referrals, about=case, purpose="case.referrals")
     return [
         {
             "referral": referral,
-            "steps": selectors.referral_timeline(user=user, referral=referral),
+            "steps": steps[referral.pk],
             "withdraw_form": bound.get(("withdraw", referral.pk)) or ReasonForm(prefix=f"w{referral.pk}"),
             "progress_form": bound.get(("progress", referral.pk)) or ProgressForm(prefix=f"p{referral.pk}"),
         }
@@ -141,7 +142,7 @@ def case_referrals(request: HttpRequest, pk: int) -> HttpResponse:
         if done:
             messages.success(request, success)
             return redirect("referrals:case", pk=case.pk)
-    referrals = _referral_rows(user, list(selectors.referral_list(user=user, case=case)), bound)
+    referrals = _referral_rows(user, case, list(selectors.referral_list(user=user, case=case)), bound)
     actions = [
         {
             "action": action,
@@ -238,7 +239,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "referral": referral,
             "case": referral.case,
-            "steps": selectors.referral_timeline(user=user, referral=referral),
+            "steps": selectors.referral_timeline(user=user, referral=referral, purpose="referral.detail"),
             "responds": responds,
             "works": works,
             "waiting": referral.state == ReferralState.SENT,

@@ -435,6 +435,87 @@ def test_attachment_read_is_audited(users, read_report, tmp_path) -> None:
     assert event.actor == users["pimpasa.tirtayasa"]
 
 
+# --- reads of the sealed notes ---------------------------------------------------------------------
+
+VICTIM = "Siti Rahayu"
+
+
+def _note_reads() -> list[AuditEvent]:
+    return list(
+        AuditEvent.objects.filter(action="read.sensitive", metadata__purpose="case.detail").order_by("id")
+    )
+
+
+def _count_unseals(monkeypatch) -> list[str]:
+    """Every note decrypted from here on (the note's ``body`` calls ``unseal`` of its module)."""
+    import sigap.cases.models as models
+    from sigap.core.crypto import unseal
+
+    opened: list[str] = []
+
+    def counting(token: str) -> str:
+        opened.append(token)
+        return unseal(token)
+
+    monkeypatch.setattr(models, "unseal", counting)
+    return opened
+
+
+def test_case_page_records_one_read_of_its_notes_per_view(users, case) -> None:
+    from sigap.cases.services import case_note_add
+
+    pimpasa = users["pimpasa.tirtayasa"]
+    first = case_note_add(case=case, actor=pimpasa, body=f"Ibu korban: {VICTIM}, 0812-5555-0101")
+    second = case_note_add(case=case, actor=pimpasa, body="Paspor ditahan agen di Serang.")
+    url = reverse("cases:detail", args=[case.pk])
+    supervisor = client_for(users["supervisor.serang"])
+    assert VICTIM in supervisor.get(url).content.decode()
+    (event,) = _note_reads()
+    assert event.actor == users["supervisor.serang"] and event.actor_username == "supervisor.serang"
+    assert (event.object_type, event.object_id) == ("cases.case", str(case.pk))
+    assert event.metadata == {"fields": [f"note:{first.pk}", f"note:{second.pk}"], "purpose": "case.detail"}
+    assert VICTIM not in str(event.metadata) and "Paspor" not in str(event.metadata)
+    # every view is one more event, whoever may read the case: the analyst only reads it
+    supervisor.get(url)
+    client_for(users["analis.banten"]).get(url)
+    actors = [e.actor_username for e in _note_reads()]
+    assert actors == ["supervisor.serang", "supervisor.serang", "analis.banten"]
+
+
+def test_case_page_without_notes_records_no_read(users, case) -> None:
+    page = client_for(users["supervisor.serang"]).get(reverse("cases:detail", args=[case.pk]))
+    assert page.status_code == 200 and _note_reads() == []
+
+
+def test_notes_outside_the_territory_are_neither_decrypted_nor_recorded(users, case, monkeypatch) -> None:
+    from sigap.cases.services import case_note_add
+
+    case_note_add(case=case, actor=users["pimpasa.tirtayasa"], body=f"Ibu korban: {VICTIM}")
+    opened = _count_unseals(monkeypatch)
+    url = reverse("cases:detail", args=[case.pk])
+    for name in ("supervisor.tangerang", "mitra.polres", "kader.lontar"):
+        response = client_for(users[name]).get(url)
+        assert response.status_code in (403, 404), name
+        assert VICTIM not in response.content.decode()
+    assert opened == [] and _note_reads() == []
+    client_for(users["supervisor.serang"]).get(url)  # the counter does count
+    assert len(opened) == 1 and len(_note_reads()) == 1
+
+
+def test_case_page_query_count_does_not_grow_with_notes(users, case) -> None:
+    from sigap.cases.services import case_note_add
+
+    client = client_for(users["supervisor.serang"])
+    url = reverse("cases:detail", args=[case.pk])
+    case_note_add(case=case, actor=users["pimpasa.tirtayasa"], body="Catatan pertama")
+    client.get(url)  # warm
+    one = _queries(client, url)
+    for i in range(5):
+        case_note_add(case=case, actor=users["supervisor.serang"], body=f"Catatan {i}")
+    assert _queries(client, url) == one
+    assert len(_note_reads()[-1].metadata["fields"]) == 6
+
+
 def test_inbox_dates_read_like_the_date_filter(users, make_report) -> None:
     """The inbox writes "j M Y H:i" itself (one month lookup per page): it must match Django's filter."""
     from django.template import Context, Template

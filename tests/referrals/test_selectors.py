@@ -85,7 +85,7 @@ def test_updates_follow_their_referral(people, referrals):
     assert restrict(ReferralUpdate.objects.all(), people["mitra.disnaker"], "view").count() == 0
     assert restrict(ReferralUpdate.objects.all(), people["supervisor.tangerang"], "view").count() == 0
     referrals["polres"].refresh_from_db()
-    steps = referral_timeline(user=people["pimpasa.tirtayasa"], referral=referrals["polres"])
+    steps = referral_timeline(user=people["pimpasa.tirtayasa"], referral=referrals["polres"], purpose="test")
     assert [step.who for step in steps] == [people["pimpasa.tirtayasa"], mitra, mitra]
     assert [step.text for step in steps] == ["Mohon tindak lanjut", "", "Sedang diselidiki"]
 

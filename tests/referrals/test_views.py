@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 
+from sigap.audit.models import AuditEvent
 from sigap.core.models import NotificationPreference
-from sigap.referrals.models import ImmigrationAction, Referral, ReferralState
-from sigap.referrals.services import referral_create
+from sigap.referrals.models import ImmigrationAction, Referral, ReferralState, ReferralUpdate
+from sigap.referrals.services import referral_accept, referral_create, referral_progress
 
 pytestmark = pytest.mark.django_db
 
@@ -130,6 +133,125 @@ def test_mitra_cannot_withdraw_and_officer_cannot_accept(people, orgs, case):
     assert officer.post(url, {"do": "withdraw", "withdraw-reason": "Salah alamat"}).status_code == 302
     referral.refresh_from_db()
     assert referral.state == ReferralState.WITHDRAWN
+
+
+# --- reads of the sealed progress posts ----------------------------------------------------------
+
+VICTIM = "Siti Rahayu"
+
+
+@pytest.fixture
+def posted(people, orgs, case) -> dict[str, Any]:
+    """Two referrals of the case: Polres accepted and posted twice, the PIMPASA posted on Disnaker's."""
+    polres, disnaker = referral_create(
+        case=case,
+        partners=[orgs["polres"], orgs["disnaker"]],
+        asked="Mohon penyelidikan",
+        actor=people["pimpasa.tirtayasa"],
+    )
+    mitra = people["mitra.polres"]
+    referral_accept(referral=polres, actor=mitra)
+    first = referral_progress(referral=polres, actor=mitra, body=f"Korban {VICTIM} sudah diperiksa")
+    second = referral_progress(referral=polres, actor=mitra, body="Agen dipanggil")
+    third = referral_progress(referral=disnaker, actor=people["pimpasa.tirtayasa"], body="Keluarga ditelepon")
+    return {"polres": polres, "disnaker": disnaker, "updates": [first, second, third]}
+
+
+def _reads(purpose: str) -> list[AuditEvent]:
+    return list(AuditEvent.objects.filter(action="read.sensitive", metadata__purpose=purpose).order_by("id"))
+
+
+def _named(*updates: ReferralUpdate) -> list[str]:
+    return [f"referral_update:{update.pk}" for update in updates]
+
+
+def test_referral_page_records_one_read_of_its_progress_per_view(people, posted):
+    polres = posted["polres"]
+    first, second, _other = posted["updates"]
+    url = reverse("referrals:detail", args=[polres.pk])
+    assert VICTIM in _client(people["mitra.polres"]).get(url).content.decode()
+    (event,) = _reads("referral.detail")
+    assert event.actor == people["mitra.polres"]
+    assert (event.object_type, event.object_id) == ("referrals.referral", str(polres.pk))
+    assert event.metadata == {"fields": _named(first, second), "purpose": "referral.detail"}
+    assert VICTIM not in str(event.metadata) and "Agen" not in str(event.metadata)
+    _client(people["pimpasa.tirtayasa"]).get(url)
+    assert [e.actor_username for e in _reads("referral.detail")] == ["mitra.polres", "pimpasa.tirtayasa"]
+
+
+def test_case_tab_records_one_read_for_every_referral_s_progress(people, posted, case):
+    url = reverse("referrals:case", args=[case.pk])
+    page = _client(people["analis.banten"]).get(url).content.decode()
+    assert VICTIM in page and "Keluarga ditelepon" in page
+    (event,) = _reads("case.referrals")  # one event for the page, not one per referral or post
+    assert event.actor == people["analis.banten"]
+    assert (event.object_type, event.object_id) == ("cases.case", str(case.pk))
+    assert event.metadata == {"fields": _named(*posted["updates"]), "purpose": "case.referrals"}
+    assert VICTIM not in str(event.metadata)
+
+
+def test_a_referral_without_progress_records_no_read(people, orgs, case):
+    (referral,) = referral_create(
+        case=case, partners=[orgs["polres"]], asked="x", actor=people["pimpasa.tirtayasa"]
+    )
+    client = _client(people["pimpasa.tirtayasa"])
+    assert client.get(reverse("referrals:detail", args=[referral.pk])).status_code == 200
+    assert client.get(reverse("referrals:case", args=[case.pk])).status_code == 200
+    assert not AuditEvent.objects.filter(action="read.sensitive").exists()
+
+
+def test_progress_out_of_reach_is_neither_decrypted_nor_recorded(people, posted, case, monkeypatch):
+    import sigap.referrals.models as models
+    from sigap.core.crypto import unseal
+
+    opened: list[str] = []
+
+    def counting(token: str) -> str:
+        opened.append(token)
+        return unseal(token)
+
+    monkeypatch.setattr(models, "unseal", counting)
+    detail = reverse("referrals:detail", args=[posted["polres"].pk])
+    tab = reverse("referrals:case", args=[case.pk])
+    for name, url in (
+        ("mitra.disnaker", detail),  # another partner's referral
+        ("mitra.tangerang", detail),
+        ("supervisor.tangerang", detail),  # another territory
+        ("supervisor.tangerang", tab),
+        ("mitra.polres", tab),  # the partner never sees the case
+        ("kader.lontar", tab),
+    ):
+        response = _client(people[name]).get(url)
+        assert response.status_code in (403, 404), (name, url)
+        assert VICTIM not in response.content.decode()
+    assert opened == [] and not AuditEvent.objects.filter(action="read.sensitive").exists()
+    # the Disnaker liaison reads its own referral: the officer's post there, not Polres' posts
+    own = _client(people["mitra.disnaker"]).get(reverse("referrals:detail", args=[posted["disnaker"].pk]))
+    assert VICTIM not in own.content.decode() and "Keluarga ditelepon" in own.content.decode()
+    (event,) = _reads("referral.detail")
+    assert event.metadata["fields"] == _named(posted["updates"][2])
+
+
+def _queries(client: Client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured.captured_queries)
+
+
+@pytest.mark.parametrize("page", ["referrals:detail", "referrals:case"])
+def test_query_count_does_not_grow_with_progress_posts(people, posted, case, page):
+    polres = posted["polres"]
+    url = reverse(page, args=[polres.pk if page == "referrals:detail" else case.pk])
+    client = _client(people["supervisor.serang"])
+    client.get(url)  # warm
+    few = _queries(client, url)
+    for i in range(5):
+        referral_progress(referral=polres, actor=people["mitra.polres"], body=f"Perkembangan {i}")
+        referral_progress(referral=posted["disnaker"], actor=people["supervisor.serang"], body=f"Catatan {i}")
+    assert _queries(client, url) == few
 
 
 def test_profile_edits_notification_preferences(people):
