@@ -218,6 +218,17 @@ def test_a_refused_answer_names_the_question_by_its_text(world, monkeypatch, lan
     assert Screening.objects.count() == screenings and world.case_serang.risk == risk
 
 
+@pytest.mark.parametrize(("language", "label"), [("id", "Orang yang diskrining"), ("en", "Person screened")])
+def test_a_screening_of_a_person_not_offered_says_so_under_the_person(world, language, label) -> None:
+    """The person's error used to be dropped: the page came back with no message at all."""
+    screenings = Screening.objects.count()
+    posted = {"person": "999999", "q_deceived_job": "yes"}
+    body = _client(world.users["pimpasa.tirtayasa"], language).post(_screening_url(world), posted)
+    errors = _field_errors(body.content.decode())
+    assert list(errors) == [label] and len(errors[label]) == 1
+    assert Screening.objects.count() == screenings
+
+
 # --- services: what cannot be reached through the forms ------------------------------------------
 
 
