@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from sigap.audit.models import AuditEvent
 from sigap.core.crypto import unseal
@@ -213,6 +214,101 @@ def test_a_status_change_needs_a_plausible_date_and_a_reason(
     db.refresh_from_db()
     assert db.status == "aktif" and db.sk_number != "CHANGED"  # nothing of the edit was kept
     assert DesaStatusChange.objects.filter(desa_binaan=db).count() == 1
+
+
+def _history(db: DesaBinaan) -> list[tuple[str, str, date]]:
+    """The status history, oldest first."""
+    steps = DesaStatusChange.objects.filter(desa_binaan=db).order_by("changed_on", "pk")
+    return [(s.from_status, s.to_status, s.changed_on) for s in steps]
+
+
+def _change_status(actor, db: DesaBinaan, status: str, on: date) -> None:
+    db.refresh_from_db()
+    services.desa_binaan_update(
+        actor=actor, desa_binaan=db, **_edit_values(db, status=status), status_on=on, status_reason="Alasan"
+    )
+    db.refresh_from_db()
+
+
+def test_correcting_the_designation_date_moves_the_designation_row_with_it(programme, kanim) -> None:
+    """The history used to keep saying the village was designated on the day first typed."""
+    supervisor = programme["supervisor.serang"]
+    db = _designate(supervisor, kanim)  # on 15 January 2026
+    _change_status(supervisor, db, "nonaktif", date(2026, 3, 1))
+    for corrected in (date(2026, 1, 12), date(2026, 3, 1)):  # earlier; or the day of the next step
+        services.desa_binaan_update(
+            actor=programme["admin"], desa_binaan=db, **_edit_values(db, designated_on=corrected)
+        )
+        db.refresh_from_db()
+        assert db.designated_on == corrected
+        assert _history(db) == [("", "aktif", corrected), ("aktif", "nonaktif", date(2026, 3, 1))]
+    designation = DesaStatusChange.objects.get(desa_binaan=db, from_status="")
+    assert designation.changed_by == supervisor  # still who designated, not who corrected
+    event = AuditEvent.objects.filter(action="programme.desa_update", object_id=str(db.pk)).latest("id")
+    assert event.metadata == {"fields": ["designated_on"], "designation_step": designation.pk}
+
+
+def test_a_designation_date_after_a_later_status_change_is_refused(programme, kanim, english) -> None:
+    supervisor = programme["supervisor.serang"]
+    db = _designate(supervisor, kanim)
+    _change_status(supervisor, db, "nonaktif", date(2026, 3, 1))
+    before, events = _history(db), AuditEvent.objects.count()
+    with pytest.raises(ApplicationError) as refused:
+        services.desa_binaan_update(
+            actor=supervisor,
+            desa_binaan=db,
+            **_edit_values(db, designated_on=date(2026, 3, 2), sk_number="CHANGED"),
+        )
+    message = str(refused.value.message)
+    assert "cannot be after" in message and date_format(date(2026, 3, 1), "DATE_FORMAT") in message
+    assert refused.value.extra == {"field": "designated_on"}
+    db.refresh_from_db()
+    assert db.designated_on == date(2026, 1, 15) and db.sk_number != "CHANGED"  # nothing kept
+    assert _history(db) == before and AuditEvent.objects.count() == events
+
+
+def test_a_status_change_cannot_predate_the_designation_corrected_in_the_same_save(
+    programme, kanim, english
+) -> None:
+    supervisor = programme["supervisor.serang"]
+    db = _designate(supervisor, kanim)  # on 15 January 2026
+    with pytest.raises(ApplicationError, match="cannot be dated before it") as refused:
+        services.desa_binaan_update(
+            actor=supervisor,
+            desa_binaan=db,
+            **_edit_values(db, designated_on=date(2026, 2, 1), status="nonaktif"),
+            status_on=date(2026, 1, 20),
+            status_reason="Alasan",
+        )
+    assert date_format(date(2026, 2, 1), "DATE_FORMAT") in str(refused.value.message)
+    db.refresh_from_db()
+    assert db.designated_on == date(2026, 1, 15) and db.status == "aktif"
+    assert _history(db) == [("", "aktif", date(2026, 1, 15))]
+
+
+def test_a_village_designated_before_the_history_gets_no_made_up_designation_row(
+    programme, kanim, english
+) -> None:
+    """Who designated it, and with which status, is not known: its history keeps starting at its
+    first recorded change, and the corrected designation date still may not follow that change."""
+    supervisor = programme["supervisor.serang"]
+    db = _designate(supervisor, kanim)
+    _change_status(supervisor, db, "nonaktif", date(2026, 3, 1))
+    DesaStatusChange.objects.filter(desa_binaan=db, from_status="").delete()  # as before the history
+    services.desa_binaan_update(
+        actor=supervisor, desa_binaan=db, **_edit_values(db, designated_on=date(2026, 1, 12))
+    )
+    db.refresh_from_db()
+    assert db.designated_on == date(2026, 1, 12)
+    assert _history(db) == [("aktif", "nonaktif", date(2026, 3, 1))]
+    event = AuditEvent.objects.filter(action="programme.desa_update", object_id=str(db.pk)).latest("id")
+    assert event.metadata == {"fields": ["designated_on"]}
+    with pytest.raises(ApplicationError, match="cannot be after"):
+        services.desa_binaan_update(
+            actor=supervisor, desa_binaan=db, **_edit_values(db, designated_on=date(2026, 3, 2))
+        )
+    db.refresh_from_db()
+    assert db.designated_on == date(2026, 1, 12)
 
 
 @pytest.mark.parametrize("username", ["kader.lontar", "analis.banten", "pusat", "supervisor.tangerang"])
