@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from sigap.audit.models import AuditEvent
@@ -580,6 +580,39 @@ def test_changing_the_status_through_the_page(programme) -> None:
     # the village focal point reads the village's status, not the reasons of its history
     kader = _signed_in(programme["kader.lontar"]).get(reverse("programme:desa", args=[LONTAR]))
     assert "Nonaktif" in kader.content.decode() and "Kegiatan ditunda." not in kader.content.decode()
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_a_designation_date_after_the_history_is_refused_on_the_page_under_that_date(
+    programme, language
+) -> None:
+    supervisor = programme["supervisor.serang"]
+    lontar = DesaBinaan.objects.get(desa_id=LONTAR)  # designated on 20 October 2025
+    _change_status(supervisor, lontar, "nonaktif", date(2025, 12, 1))
+    before = _history(lontar)
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.force_login(supervisor)
+    form = {
+        "office": str(lontar.office_id),
+        "sk_number": "W.11.IMI.IMI.1.0123-GR.03.05 Tahun 2025",
+        "sk_date": "2025-10-20",
+        "designated_on": "2025-12-02",
+        "criteria": list(lontar.criteria),
+        "notes": lontar.notes,
+        "status": "nonaktif",
+    }
+    refused = client.post(reverse("programme:desa_edit", args=[LONTAR]), form)
+    body = refused.content.decode()
+    assert refused.status_code == 400
+    error = body.split('id="id_designated_on_error">', 1)[1].split("</div>", 1)[0]
+    with translation.override(language):
+        assert date_format(date(2025, 12, 1), "DATE_FORMAT") in error
+    if language == "en":
+        assert "the designation date cannot be after that" in error
+    assert 'value="2025-12-02"' in body and "0123-GR.03.05 Tahun 2025" in body  # what was typed
+    lontar.refresh_from_db()
+    assert lontar.designated_on == date(2025, 10, 20) and _history(lontar) == before
+    assert not lontar.sk_number.endswith("0123-GR.03.05 Tahun 2025")
 
 
 def test_changing_and_retiring_a_member_through_the_page(programme) -> None:
