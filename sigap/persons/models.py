@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from sigap.cases.models import Risk, _case_scope_q
 from sigap.core.access import Reach, RestrictedQuerySet
@@ -144,13 +145,21 @@ class ReadPurpose(models.TextChoices):
     LAW_ENFORCEMENT = "law_enforcement", _("At the request of the police or prosecutor")
 
 
-#: The identifiers, each stored only sealed: attribute → (sealed column, label).
+#: The identifiers, each stored only sealed: attribute → sealed column.
 IDENTIFIERS: dict[str, str] = {
     "name": "name_sealed",
     "identity_number": "identity_number_sealed",
     "phone": "phone_sealed",
     "address": "address_sealed",
     "birthdate": "birthdate_sealed",
+}
+#: What a message calls each identifier (the sealed columns have no verbose name of their own).
+IDENTIFIER_LABELS: dict[str, StrOrPromise] = {
+    "name": _("name"),
+    "identity_number": _("NIK or passport number"),
+    "phone": _("phone number"),
+    "address": _("address"),
+    "birthdate": _("date of birth"),
 }
 
 

@@ -4,6 +4,10 @@ Acting needs the "change" reach on the case (``restrict(Case, "change")``); an o
 ``PermissionDenied``. Identifiers are sealed before they reach the database and are read only through
 :func:`person_identifiers`, which checks the same reach and audits the read with its purpose. Audit
 metadata holds ids, codes and counts only: never a name, number or address.
+
+A refusal about one field names it by its translated label (never its attribute name or a question
+code) and carries the attribute in ``ApplicationError.extra["field"]`` (a screening question's code in
+``extra["question"]``), so the form shows the message next to that field. A refused call writes nothing.
 """
 
 from __future__ import annotations
@@ -14,8 +18,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from sigap.audit.services import audit_read, audit_record
 from sigap.cases.models import Case
@@ -27,6 +33,7 @@ from sigap.core.rotation import BATCH, batches_by_pk
 from sigap.persons import screening as checklist_rules
 from sigap.persons.blind_index import normalise_phone, phone_index
 from sigap.persons.models import (
+    IDENTIFIER_LABELS,
     IDENTIFIERS,
     ControlMethod,
     ExploitationType,
@@ -83,27 +90,44 @@ class PersonData:
     birthdate: str | None = None  # ISO date
 
 
+def _label(name: str) -> StrOrPromise:
+    """The translated label of a person's field or identifier, for a message the officer reads."""
+    if name in IDENTIFIER_LABELS:
+        return IDENTIFIER_LABELS[name]
+    field = Person._meta.get_field(name)
+    assert isinstance(field, Field)
+    return field.verbose_name
+
+
+def _refused(message: StrOrPromise, field: str) -> ApplicationError:
+    return ApplicationError(message, extra={"field": field})
+
+
+def _unknown_value(name: str) -> ApplicationError:
+    return _refused(_("Unknown value for %(field)s.") % {"field": _label(name)}, name)
+
+
 def _clean(data: PersonData, today: date) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for name, choices in _CHOICE_FIELDS.items():
         value = getattr(data, name) or ""
         if value and value not in choices.values:
-            raise ApplicationError(_("Unknown value for %(field)s.") % {"field": name})
+            raise _unknown_value(name)
         values[name] = value
     if not values["role"]:
-        raise ApplicationError(_("Say what role the person has in the case."))
+        raise _refused(_("Say what role the person has in the case."), "role")
     for name, choices in _MULTI_FIELDS.items():
         chosen = list(dict.fromkeys(getattr(data, name) or ()))
         if any(v not in choices.values for v in chosen):
-            raise ApplicationError(_("Unknown value for %(field)s.") % {"field": name})
+            raise _unknown_value(name)
         values[name] = chosen
     if data.birth_year is not None and not (today.year - 120 <= data.birth_year <= today.year):
-        raise ApplicationError(_("The year of birth is not plausible."))
+        raise _refused(_("The year of birth is not plausible."), "birth_year")
     if data.age is not None and not (0 <= data.age <= 120):
-        raise ApplicationError(_("The age is not plausible."))
+        raise _refused(_("The age is not plausible."), "age")
     citizenship = (data.citizenship or "").strip().upper()
     if citizenship and not (len(citizenship) == 2 and citizenship.isalpha()):
-        raise ApplicationError(_("Citizenship is a two-letter country code (ID, MY, KH …)."))
+        raise _refused(_("Citizenship is a two-letter country code (ID, MY, KH …)."), "citizenship")
     values.update(birth_year=data.birth_year, age=data.age, citizenship=citizenship)
     return values
 
@@ -117,18 +141,20 @@ def _seal_identifiers(person: Person, data: PersonData) -> list[str]:
             continue
         value = value.replace("\x00", "").strip()
         if len(value) > IDENTIFIER_MAX:
-            raise ApplicationError(
-                _("A value is too long: at most %(max)d characters.") % {"max": IDENTIFIER_MAX}
+            raise _refused(
+                _("Too long for %(field)s: at most %(max)d characters.")
+                % {"field": _label(name), "max": IDENTIFIER_MAX},
+                name,
             )
         if name == "birthdate" and value:
             try:
                 date.fromisoformat(value)
             except ValueError as exc:
-                raise ApplicationError(_("Write the date of birth as YYYY-MM-DD.")) from exc
+                raise _refused(_("Write the date of birth as YYYY-MM-DD."), name) from exc
         if name == "phone":
             e164 = normalise_phone(value)
             if value and not e164:
-                raise ApplicationError(_("This is not a phone number SIGAP can read."))
+                raise _refused(_("This is not a phone number SIGAP can read."), name)
             value = e164
             person.phone_index = phone_index(e164)
         setattr(person, column, seal(value))
@@ -180,7 +206,7 @@ def person_identifiers(*, person: Person, actor: Any, purpose: str) -> dict[str,
     if not may_see_identifiers(actor, person):
         raise PermissionDenied
     if purpose not in ReadPurpose.values:
-        raise ApplicationError(_("Say why you need to see the identifiers: it is recorded."))
+        raise _refused(_("Say why you need to see the identifiers: it is recorded."), "purpose")
     audit_read(actor=actor, obj=person, fields=sorted(IDENTIFIERS), purpose=purpose)
     return person.unsealed()
 
@@ -199,12 +225,16 @@ def screening_record(
     require(actor, case, "change")
     now = resolve_now(now)
     if person is not None and person.case_id != case.pk:
-        raise ApplicationError(_("That person belongs to another case."))
+        raise _refused(_("That person belongs to another case."), "person")
     rules = checklist_rules.checklist()
     known = rules.by_code()
     clean = {code: answers.get(code) or "unknown" for code in known}
-    if any(value not in checklist_rules.ANSWERS for value in clean.values()):
-        raise ApplicationError(_("Answer each question with yes, no or unknown."))
+    for code, value in clean.items():
+        if value not in checklist_rules.ANSWERS:
+            raise ApplicationError(
+                _("Answer “%(question)s” with yes, no or unknown.") % {"question": known[code].text},
+                extra={"question": code},
+            )
     age = person.age_on(now.date()) if person is not None else None
     result = checklist_rules.evaluate(clean, minor=age is not None and age < 18)
     screening = Screening.objects.create(

@@ -176,7 +176,9 @@ class _InDesa(models.Model):
 class DesaStatusChange(_InDesa):
     """One step of a designation's status (the first row: the designation itself, ``from_status`` "").
 
-    Written only by the services, never edited: the status history of the village."""
+    Written only by the services, never edited: the status history of the village. The one exception
+    is the designation row's date, which follows a corrected designation date (``desa_binaan_update``,
+    audited)."""
 
     desa_binaan = models.ForeignKey(DesaBinaan, on_delete=models.PROTECT, related_name="status_changes")
     from_status = models.CharField(_("from"), max_length=12, choices=DesaStatus.choices, blank=True)

@@ -196,10 +196,18 @@ def desa_binaan_update(
     """Correct or update a designation (its SK, office, dates, criteria, notes) and change its status.
 
     A status change needs the day it took effect and a reason; it is kept as a ``DesaStatusChange``
-    (never overwritten) and may not predate the village's last recorded change. Saving without a
-    change writes nothing. The audit event names the fields changed, the SK's old and new number and
-    date, and the status step (the reason stays in the history row: free text has no place in the
-    audit metadata)."""
+    (never overwritten) and may not predate the village's last recorded change nor its designation
+    (as corrected by this same save). Saving without a change writes nothing. The audit event names
+    the fields changed, the SK's old and new number and date, and the status step (the reason stays in
+    the history row: free text has no place in the audit metadata).
+
+    Correcting ``designated_on`` moves the history's first row (the designation, ``from_status`` "")
+    to the corrected day in the same transaction, so the history never dates the designation on a day
+    it did not happen; the audit event names the moved row (``designation_step``: its id, no dates).
+    A designation date after a later status change of the history is refused, nothing saved. A village
+    designated before the history existed has no designation row: none is made up on a correction
+    (who designated it and with which status is not known), its history keeps starting at its first
+    recorded change, which the corrected date still may not follow."""
     _require_change(actor, desa_binaan)
     current = DesaBinaan.objects.select_for_update().get(pk=desa_binaan.pk)
     if status not in DesaStatus.values:
@@ -214,6 +222,18 @@ def desa_binaan_update(
     ) | {"designated_on": designated_on, "status": status}
     if designated_on > timezone.localdate():
         raise ApplicationError(_("The designation date cannot be in the future."))
+    history = current.status_changes.order_by("changed_on", "pk")
+    later = history.exclude(from_status="")  # the steps after the designation
+    designation: DesaStatusChange | None = None
+    if designated_on != current.designated_on:
+        first_change = later.first()
+        if first_change is not None and designated_on > first_change.changed_on:
+            raise ApplicationError(
+                _("The status changed on %(date)s: the designation date cannot be after that.")
+                % {"date": date_format(first_change.changed_on, "DATE_FORMAT")},
+                extra={"field": "designated_on"},
+            )
+        designation = history.filter(from_status="").first()
     step: DesaStatusChange | None = None
     if status != current.status:
         reason = status_reason.strip()
@@ -221,11 +241,13 @@ def desa_binaan_update(
             raise ApplicationError(_("Give the date the status changed."))
         if status_on > timezone.localdate():
             raise ApplicationError(_("The date of a status change cannot be in the future."))
-        last = current.status_changes.order_by("-changed_on", "-pk").first()
-        if last is not None and status_on < last.changed_on:
+        last = later.last()
+        since = max(designated_on, last.changed_on) if last is not None else designated_on
+        if status_on < since:
             raise ApplicationError(
                 _("The status last changed on %(date)s; a new change cannot be dated before it.")
-                % {"date": date_format(last.changed_on, "DATE_FORMAT")}
+                % {"date": date_format(since, "DATE_FORMAT")},
+                extra={"field": "status_on"},
             )
         if not reason:
             raise ApplicationError(_("Say why the status changes: it is kept in the village's history."))
@@ -253,6 +275,10 @@ def desa_binaan_update(
     for name, value in values.items():
         setattr(current, name, value)
     current.save()
+    if designation is not None:
+        designation.changed_on = designated_on
+        designation.save(update_fields=["changed_on"])
+        metadata["designation_step"] = designation.pk
     if step is not None:
         step.save()
         metadata["status"] = {

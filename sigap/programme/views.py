@@ -184,7 +184,8 @@ def desa_edit(request: HttpRequest, code: str) -> HttpResponse:
         try:
             services.desa_binaan_update(actor=user, desa_binaan=desa_binaan, **form.cleaned_data)
         except ApplicationError as exc:
-            form.add_error(None, str(exc.message))
+            field = exc.extra.get("field")  # a date the history refuses: shown under that date
+            form.add_error(field if field in form.fields else None, str(exc.message))
         else:
             messages.success(request, _("The designation is saved."))
             return redirect("programme:desa", code=desa_binaan.desa_id)

@@ -9,7 +9,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from sigap.audit.models import AuditEvent
 from sigap.core.crypto import unseal
@@ -213,6 +214,101 @@ def test_a_status_change_needs_a_plausible_date_and_a_reason(
     db.refresh_from_db()
     assert db.status == "aktif" and db.sk_number != "CHANGED"  # nothing of the edit was kept
     assert DesaStatusChange.objects.filter(desa_binaan=db).count() == 1
+
+
+def _history(db: DesaBinaan) -> list[tuple[str, str, date]]:
+    """The status history, oldest first."""
+    steps = DesaStatusChange.objects.filter(desa_binaan=db).order_by("changed_on", "pk")
+    return [(s.from_status, s.to_status, s.changed_on) for s in steps]
+
+
+def _change_status(actor, db: DesaBinaan, status: str, on: date) -> None:
+    db.refresh_from_db()
+    services.desa_binaan_update(
+        actor=actor, desa_binaan=db, **_edit_values(db, status=status), status_on=on, status_reason="Alasan"
+    )
+    db.refresh_from_db()
+
+
+def test_correcting_the_designation_date_moves_the_designation_row_with_it(programme, kanim) -> None:
+    """The history used to keep saying the village was designated on the day first typed."""
+    supervisor = programme["supervisor.serang"]
+    db = _designate(supervisor, kanim)  # on 15 January 2026
+    _change_status(supervisor, db, "nonaktif", date(2026, 3, 1))
+    for corrected in (date(2026, 1, 12), date(2026, 3, 1)):  # earlier; or the day of the next step
+        services.desa_binaan_update(
+            actor=programme["admin"], desa_binaan=db, **_edit_values(db, designated_on=corrected)
+        )
+        db.refresh_from_db()
+        assert db.designated_on == corrected
+        assert _history(db) == [("", "aktif", corrected), ("aktif", "nonaktif", date(2026, 3, 1))]
+    designation = DesaStatusChange.objects.get(desa_binaan=db, from_status="")
+    assert designation.changed_by == supervisor  # still who designated, not who corrected
+    event = AuditEvent.objects.filter(action="programme.desa_update", object_id=str(db.pk)).latest("id")
+    assert event.metadata == {"fields": ["designated_on"], "designation_step": designation.pk}
+
+
+def test_a_designation_date_after_a_later_status_change_is_refused(programme, kanim, english) -> None:
+    supervisor = programme["supervisor.serang"]
+    db = _designate(supervisor, kanim)
+    _change_status(supervisor, db, "nonaktif", date(2026, 3, 1))
+    before, events = _history(db), AuditEvent.objects.count()
+    with pytest.raises(ApplicationError) as refused:
+        services.desa_binaan_update(
+            actor=supervisor,
+            desa_binaan=db,
+            **_edit_values(db, designated_on=date(2026, 3, 2), sk_number="CHANGED"),
+        )
+    message = str(refused.value.message)
+    assert "cannot be after" in message and date_format(date(2026, 3, 1), "DATE_FORMAT") in message
+    assert refused.value.extra == {"field": "designated_on"}
+    db.refresh_from_db()
+    assert db.designated_on == date(2026, 1, 15) and db.sk_number != "CHANGED"  # nothing kept
+    assert _history(db) == before and AuditEvent.objects.count() == events
+
+
+def test_a_status_change_cannot_predate_the_designation_corrected_in_the_same_save(
+    programme, kanim, english
+) -> None:
+    supervisor = programme["supervisor.serang"]
+    db = _designate(supervisor, kanim)  # on 15 January 2026
+    with pytest.raises(ApplicationError, match="cannot be dated before it") as refused:
+        services.desa_binaan_update(
+            actor=supervisor,
+            desa_binaan=db,
+            **_edit_values(db, designated_on=date(2026, 2, 1), status="nonaktif"),
+            status_on=date(2026, 1, 20),
+            status_reason="Alasan",
+        )
+    assert date_format(date(2026, 2, 1), "DATE_FORMAT") in str(refused.value.message)
+    db.refresh_from_db()
+    assert db.designated_on == date(2026, 1, 15) and db.status == "aktif"
+    assert _history(db) == [("", "aktif", date(2026, 1, 15))]
+
+
+def test_a_village_designated_before_the_history_gets_no_made_up_designation_row(
+    programme, kanim, english
+) -> None:
+    """Who designated it, and with which status, is not known: its history keeps starting at its
+    first recorded change, and the corrected designation date still may not follow that change."""
+    supervisor = programme["supervisor.serang"]
+    db = _designate(supervisor, kanim)
+    _change_status(supervisor, db, "nonaktif", date(2026, 3, 1))
+    DesaStatusChange.objects.filter(desa_binaan=db, from_status="").delete()  # as before the history
+    services.desa_binaan_update(
+        actor=supervisor, desa_binaan=db, **_edit_values(db, designated_on=date(2026, 1, 12))
+    )
+    db.refresh_from_db()
+    assert db.designated_on == date(2026, 1, 12)
+    assert _history(db) == [("aktif", "nonaktif", date(2026, 3, 1))]
+    event = AuditEvent.objects.filter(action="programme.desa_update", object_id=str(db.pk)).latest("id")
+    assert event.metadata == {"fields": ["designated_on"]}
+    with pytest.raises(ApplicationError, match="cannot be after"):
+        services.desa_binaan_update(
+            actor=supervisor, desa_binaan=db, **_edit_values(db, designated_on=date(2026, 3, 2))
+        )
+    db.refresh_from_db()
+    assert db.designated_on == date(2026, 1, 12)
 
 
 @pytest.mark.parametrize("username", ["kader.lontar", "analis.banten", "pusat", "supervisor.tangerang"])
@@ -484,6 +580,39 @@ def test_changing_the_status_through_the_page(programme) -> None:
     # the village focal point reads the village's status, not the reasons of its history
     kader = _signed_in(programme["kader.lontar"]).get(reverse("programme:desa", args=[LONTAR]))
     assert "Nonaktif" in kader.content.decode() and "Kegiatan ditunda." not in kader.content.decode()
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_a_designation_date_after_the_history_is_refused_on_the_page_under_that_date(
+    programme, language
+) -> None:
+    supervisor = programme["supervisor.serang"]
+    lontar = DesaBinaan.objects.get(desa_id=LONTAR)  # designated on 20 October 2025
+    _change_status(supervisor, lontar, "nonaktif", date(2025, 12, 1))
+    before = _history(lontar)
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.force_login(supervisor)
+    form = {
+        "office": str(lontar.office_id),
+        "sk_number": "W.11.IMI.IMI.1.0123-GR.03.05 Tahun 2025",
+        "sk_date": "2025-10-20",
+        "designated_on": "2025-12-02",
+        "criteria": list(lontar.criteria),
+        "notes": lontar.notes,
+        "status": "nonaktif",
+    }
+    refused = client.post(reverse("programme:desa_edit", args=[LONTAR]), form)
+    body = refused.content.decode()
+    assert refused.status_code == 400
+    error = body.split('id="id_designated_on_error">', 1)[1].split("</div>", 1)[0]
+    with translation.override(language):
+        assert date_format(date(2025, 12, 1), "DATE_FORMAT") in error
+    if language == "en":
+        assert "the designation date cannot be after that" in error
+    assert 'value="2025-12-02"' in body and "0123-GR.03.05 Tahun 2025" in body  # what was typed
+    lontar.refresh_from_db()
+    assert lontar.designated_on == date(2025, 10, 20) and _history(lontar) == before
+    assert not lontar.sk_number.endswith("0123-GR.03.05 Tahun 2025")
 
 
 def test_changing_and_retiring_a_member_through_the_page(programme) -> None:
