@@ -305,7 +305,8 @@ class TrailEntry:
 
 def case_audit(*, user: Any, case: Case, limit: int = 200) -> list[TrailEntry]:
     """The audit events of the case, its decisions and its signals that ``user`` may read (the
-    supervisor's view of "who did what, when and why"), oldest first, each with its reason."""
+    supervisor's view of "who did what, when and why"), each with its reason: the newest ``limit``
+    of them (every view of the notes adds a read event), shown oldest first."""
     decisions = {d.pk: d for d in TriageDecision.objects.filter(case=case)}
     reports = [str(pk) for pk in case.signals.values_list("report_id", flat=True)]
     about = (
@@ -316,7 +317,7 @@ def case_audit(*, user: Any, case: Case, limit: int = 200) -> list[TrailEntry]:
     for source in CASE_AUDIT_SOURCES:
         for object_type, ids in source(case):
             about |= Q(object_type=object_type, object_id__in=[str(i) for i in ids])
-    events = list(restrict(AuditEvent.objects.filter(about), user, "view").order_by("id")[:limit])
+    events = list(restrict(AuditEvent.objects.filter(about), user, "view").order_by("-id")[:limit])[::-1]
     moves = dict(
         CaseTransition.objects.filter(case=case).values_list("pk", "reason")
     )  # one query: every move's reason

@@ -92,21 +92,40 @@ def referral_timeline(*, user: Any, referral: Referral, purpose: str) -> list[St
     return referral_timelines(user=user, referrals=[referral], about=referral, purpose=purpose)[referral.pk]
 
 
+def sealed_action_fields(actions: Sequence[ImmigrationAction]) -> list[str]:
+    """The sealed texts of immigration actions a page shows, as a read event names them."""
+    return [
+        f"immigration_action:{action.pk}:{name}"
+        for action in actions
+        for name, token in (("details", action.details_sealed), ("outcome", action.outcome_sealed))
+        if token
+    ]
+
+
 def referral_timelines(
-    *, user: Any, referrals: Sequence[Referral], about: Model, purpose: str
+    *, user: Any, referrals: Sequence[Referral], about: Model, purpose: str, also: Sequence[str] = ()
 ) -> dict[int, list[Step]]:
     """The loop of each referral, by id, with the progress posts of all of them read in one query.
 
-    Posts may name victims: the posts ``user`` may read are named in one ``read.sensitive`` event on
-    ``about`` (``referral_update:<id>``, never their text) before any is decrypted; no post, no event.
+    What was asked, the outcome and the progress posts may name victims: every sealed text the page
+    will show is named in one ``read.sensitive`` event on ``about`` (``referral:<id>:asked``,
+    ``referral:<id>:outcome``, ``referral_update:<id>``, and ``also``: further sealed texts of the
+    same page), never their text, before any is decrypted; nothing sealed shown, no event.
     """
     updates = list(
         restrict(ReferralUpdate.objects.filter(referral__in=[r.pk for r in referrals]), user, "view")
         .select_related("author")
         .order_by("created_at", "id")
     )
-    if updates:
-        fields = [f"referral_update:{update.pk}" for update in updates]
+    fields = [
+        f"referral:{referral.pk}:{name}"
+        for referral in referrals
+        for name, token in (("asked", referral.asked_sealed), ("outcome", referral.outcome_sealed))
+        if token
+    ]
+    fields += [f"referral_update:{update.pk}" for update in updates]
+    fields += also
+    if fields:
         audit_read(actor=user, obj=about, fields=fields, purpose=purpose)
     progress: dict[int, list[Step]] = {referral.pk: [] for referral in referrals}
     for update in updates:

@@ -39,9 +39,19 @@ def _object_id(request: HttpRequest) -> int | None:
 
 
 def _referral_rows(
-    user: Any, case: Case, referrals: list[Referral], bound: dict[tuple[str, int], forms.Form]
+    user: Any,
+    case: Case,
+    referrals: list[Referral],
+    bound: dict[tuple[str, int], forms.Form],
+    actions: list[ImmigrationAction],
 ) -> list[dict[str, Any]]:
-    steps = selectors.referral_timelines(user=user, referrals=referrals, about=case, purpose="case.referrals")
+    steps = selectors.referral_timelines(
+        user=user,
+        referrals=referrals,
+        about=case,
+        purpose="case.referrals",
+        also=selectors.sealed_action_fields(actions),
+    )
     return [
         {
             "referral": referral,
@@ -142,13 +152,17 @@ def case_referrals(request: HttpRequest, pk: int) -> HttpResponse:
         if done:
             messages.success(request, success)
             return redirect("referrals:case", pk=case.pk)
-    referrals = _referral_rows(user, case, list(selectors.referral_list(user=user, case=case)), bound)
+    shown_actions = list(selectors.immigration_actions(user=user, case=case))
+    # One read event names every sealed text of the page: the referrals' and the actions'.
+    referrals = _referral_rows(
+        user, case, list(selectors.referral_list(user=user, case=case)), bound, shown_actions
+    )
     actions = [
         {
             "action": action,
             "complete_form": bound.get(("complete", action.pk)) or ActionCompleteForm(prefix=f"a{action.pk}"),
         }
-        for action in selectors.immigration_actions(user=user, case=case)
+        for action in shown_actions
     ]
     return render(
         request,

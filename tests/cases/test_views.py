@@ -573,3 +573,22 @@ def test_related_signals_are_not_crowded_out_by_other_territories(users, read_re
     same_phone = read_report("Nomor 081200007788 juga menawari keponakan saya kerja di Kamboja.", SUSUKAN)
     related = signals_related(user=users["pimpasa.tirtayasa"], report=report)
     assert [other.pk for other, _kinds in related] == [same_phone.pk]
+
+
+def test_the_case_trail_shows_the_newest_events_when_reads_pile_up(users, case) -> None:
+    """Every view of the notes is one more event on the case: the trail keeps the newest ``limit``
+    (oldest first), so a later action is never pushed out by reads."""
+    from sigap.cases.selectors import case_audit
+    from sigap.cases.services import case_note_add
+
+    supervisor = users["supervisor.serang"]
+    case_note_add(case=case, actor=users["pimpasa.tirtayasa"], body="Paspor ditahan agen.")
+    client = client_for(supervisor)
+    for _ in range(4):
+        client.get(reverse("cases:detail", args=[case.pk]))
+    case_note_add(case=case, actor=users["pimpasa.tirtayasa"], body="Agen dipanggil.")
+    trail = [entry.event for entry in case_audit(user=supervisor, case=case, limit=3)]
+    assert len(trail) == 3
+    assert [e.pk for e in trail] == sorted(e.pk for e in trail)  # oldest first
+    newest = AuditEvent.objects.filter(object_type="cases.case", object_id=str(case.pk)).latest("id")
+    assert trail[-1] == newest and newest.action != "read.sensitive"  # the note added last

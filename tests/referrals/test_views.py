@@ -10,8 +10,13 @@ from django.urls import reverse
 
 from sigap.audit.models import AuditEvent
 from sigap.core.models import NotificationPreference
-from sigap.referrals.models import ImmigrationAction, Referral, ReferralState, ReferralUpdate
-from sigap.referrals.services import referral_accept, referral_create, referral_progress
+from sigap.referrals.models import ActionKind, ImmigrationAction, Referral, ReferralState, ReferralUpdate
+from sigap.referrals.services import (
+    immigration_action_add,
+    referral_accept,
+    referral_create,
+    referral_progress,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -161,8 +166,11 @@ def _reads(purpose: str) -> list[AuditEvent]:
     return list(AuditEvent.objects.filter(action="read.sensitive", metadata__purpose=purpose).order_by("id"))
 
 
-def _named(*updates: ReferralUpdate) -> list[str]:
-    return [f"referral_update:{update.pk}" for update in updates]
+def _named(*updates: ReferralUpdate, asked: tuple[Referral, ...] = ()) -> list[str]:
+    """The fields a read event names: what each referral asked (sealed), then the progress posts."""
+    return [f"referral:{referral.pk}:asked" for referral in asked] + [
+        f"referral_update:{update.pk}" for update in updates
+    ]
 
 
 def test_referral_page_records_one_read_of_its_progress_per_view(people, posted):
@@ -173,7 +181,7 @@ def test_referral_page_records_one_read_of_its_progress_per_view(people, posted)
     (event,) = _reads("referral.detail")
     assert event.actor == people["mitra.polres"]
     assert (event.object_type, event.object_id) == ("referrals.referral", str(polres.pk))
-    assert event.metadata == {"fields": _named(first, second), "purpose": "referral.detail"}
+    assert event.metadata == {"fields": _named(first, second, asked=(polres,)), "purpose": "referral.detail"}
     assert VICTIM not in str(event.metadata) and "Agen" not in str(event.metadata)
     _client(people["pimpasa.tirtayasa"]).get(url)
     assert [e.actor_username for e in _reads("referral.detail")] == ["mitra.polres", "pimpasa.tirtayasa"]
@@ -186,18 +194,40 @@ def test_case_tab_records_one_read_for_every_referral_s_progress(people, posted,
     (event,) = _reads("case.referrals")  # one event for the page, not one per referral or post
     assert event.actor == people["analis.banten"]
     assert (event.object_type, event.object_id) == ("cases.case", str(case.pk))
-    assert event.metadata == {"fields": _named(*posted["updates"]), "purpose": "case.referrals"}
+    expected = _named(*posted["updates"], asked=(posted["polres"], posted["disnaker"]))
+    assert sorted(event.metadata["fields"]) == sorted(expected)  # in the order the tab lists them
+    assert event.metadata["purpose"] == "case.referrals"
     assert VICTIM not in str(event.metadata)
 
 
-def test_a_referral_without_progress_records_no_read(people, orgs, case):
+def test_a_referral_without_progress_records_the_read_of_its_request_and_outcome(people, orgs, case):
+    """What was asked and the outcome text are sealed too (they name victims): shown, they are read."""
     (referral,) = referral_create(
-        case=case, partners=[orgs["polres"]], asked="x", actor=people["pimpasa.tirtayasa"]
+        case=case, partners=[orgs["polres"]], asked=f"Mohon cari {VICTIM}", actor=people["pimpasa.tirtayasa"]
     )
     client = _client(people["pimpasa.tirtayasa"])
     assert client.get(reverse("referrals:detail", args=[referral.pk])).status_code == 200
-    assert client.get(reverse("referrals:case", args=[case.pk])).status_code == 200
-    assert not AuditEvent.objects.filter(action="read.sensitive").exists()
+    (event,) = _reads("referral.detail")
+    assert event.metadata["fields"] == [f"referral:{referral.pk}:asked"] and VICTIM not in str(event.metadata)
+    mitra = _client(people["mitra.polres"])
+    assert mitra.post(reverse("referrals:detail", args=[referral.pk]), {"do": "accept"}).status_code == 302
+    closed = mitra.post(
+        reverse("referrals:detail", args=[referral.pk]),
+        {"do": "outcome", "outcome-outcome": "prosecution_opened", "outcome-text": f"{VICTIM} pulang"},
+    )
+    assert closed.status_code == 302
+    action = immigration_action_add(
+        case=case, kind=ActionKind.APOA_CHECK, actor=people["pimpasa.tirtayasa"], details=f"Cek {VICTIM}"
+    )
+    page = client.get(reverse("referrals:case", args=[case.pk])).content.decode()
+    assert f"Cek {VICTIM}" in page and f"{VICTIM} pulang" in page
+    (tab,) = _reads("case.referrals")  # one event names the referral's texts and the action's
+    assert tab.metadata["fields"] == [
+        f"referral:{referral.pk}:asked",
+        f"referral:{referral.pk}:outcome",
+        f"immigration_action:{action.pk}:details",
+    ]
+    assert VICTIM not in str(tab.metadata)
 
 
 def test_progress_out_of_reach_is_neither_decrypted_nor_recorded(people, posted, case, monkeypatch):
@@ -229,7 +259,7 @@ def test_progress_out_of_reach_is_neither_decrypted_nor_recorded(people, posted,
     own = _client(people["mitra.disnaker"]).get(reverse("referrals:detail", args=[posted["disnaker"].pk]))
     assert VICTIM not in own.content.decode() and "Keluarga ditelepon" in own.content.decode()
     (event,) = _reads("referral.detail")
-    assert event.metadata["fields"] == _named(posted["updates"][2])
+    assert event.metadata["fields"] == _named(posted["updates"][2], asked=(posted["disnaker"],))
 
 
 def _queries(client: Client, url: str) -> int:
