@@ -4,9 +4,10 @@
 Every model field whose name ends in ``_sealed`` is a Fernet token written by ``core.crypto.seal``
 (persons, case notes, reporters of intake reports, WhatsApp senders, referrals, the village network,
 and any column added later under the same convention). Rows are walked by primary key in batches,
-each batch in its own transaction; a token already under the first key is left alone, so a second run
-changes nothing (idempotent) and an interrupted run resumes where it stopped. The audit event carries
-counts only.
+each batch in its own transaction. Each token is opened once (``core.crypto.reseal_if_stale``): a
+token already under the first key is left alone, so a second run changes nothing (idempotent) and an
+interrupted run resumes where it stopped; any other is re-encrypted from that one decryption. The
+audit event carries counts only.
 
 A keyed index kept next to sealed values (the persons' phone blind index) belongs to its app: the
 command passes its rebuild as ``reindex`` (``sigap rotate-keys --rebuild-index``), so this module
@@ -19,13 +20,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from cryptography.fernet import Fernet, InvalidToken
 from django.apps import apps
 from django.conf import settings
 from django.db import models, transaction
 
 from sigap.audit.services import audit_record
-from sigap.core.crypto import reseal
+from sigap.core.crypto import reseal_if_stale
 
 BATCH = 500
 _M = TypeVar("_M", bound=models.Model)
@@ -55,19 +55,6 @@ def sealed_columns() -> Iterator[tuple[type[models.Model], list[str]]]:
             yield model, names
 
 
-def _primary() -> Fernet:
-    key = settings.SIGAP_FIELD_KEYS[0]
-    return Fernet(key.encode() if isinstance(key, str) else key)
-
-
-def _is_current(primary: Fernet, token: str) -> bool:
-    try:
-        primary.decrypt(token.encode("ascii"))
-    except InvalidToken:
-        return False
-    return True
-
-
 def batches_by_pk(model: type[_M], columns: list[str], batch: int) -> Iterator[list[_M]]:
     """Every row of ``model`` (only ``columns`` loaded), ``batch`` rows at a time in key order; a
     batch written back before the next is read does not disturb the walk."""
@@ -88,7 +75,6 @@ def rotate_keys(*, batch: int = BATCH, reindex: Callable[[], int] | None = None)
     """Re-encrypt every sealed value not yet under the first key; then run ``reindex`` (a keyed index
     rebuilt after its key changed; it returns how many rows changed) and audit the counts."""
     report = RotationReport()
-    primary = _primary()
     for model, columns in sealed_columns():
         label = model._meta.label_lower
         for rows in batches_by_pk(model, columns, batch):
@@ -100,10 +86,11 @@ def rotate_keys(*, batch: int = BATCH, reindex: Callable[[], int] | None = None)
                     key = f"{label}.{column}"
                     if not token:
                         continue
-                    if _is_current(primary, token):
+                    fresh = reseal_if_stale(token)
+                    if fresh is None:
                         report.current[key] = report.current.get(key, 0) + 1
                         continue
-                    setattr(row, column, reseal(token))
+                    setattr(row, column, fresh)
                     report.rotated[key] = report.rotated.get(key, 0) + 1
                     dirty = True
                 if dirty:

@@ -4,9 +4,10 @@ old key removed: every sealed column of every app decrypts."""
 from __future__ import annotations
 
 from io import StringIO
+from typing import Any
 
 import pytest
-from cryptography.fernet import Fernet
+from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.core.management import call_command
 from django.test import override_settings
@@ -113,3 +114,39 @@ def test_rotation_knows_no_app_but_runs_the_reindex_it_is_given() -> None:
     report = rotate_keys(reindex=reindex)
     assert calls == ["reindexed"] and report.reindexed == 7
     assert AuditEvent.objects.filter(action="keys.rotate").latest("id").metadata["reindexed"] == 7
+
+
+def test_each_token_is_opened_once_and_a_second_run_rotates_nothing(world, monkeypatch) -> None:  # noqa: F811
+    """The first key is tried once per token: a token under it is left alone, any other is re-encrypted
+    from that same pass over the keys (no second decryption to find out whether it was current)."""
+    old = list(settings.SIGAP_FIELD_KEYS)
+    new = Fernet.generate_key().decode()
+    new_signing_key = Fernet(new.encode())._signing_key
+    sealed = sum(1 for value in _plain().values() if value)
+    tries: list[tuple[bool, bool]] = []  # (under the first key, opened)
+    open_token = Fernet._decrypt_data
+
+    def counting(self: Fernet, *args: Any, **kwargs: Any) -> bytes:
+        # Every way cryptography opens a token (Fernet.decrypt, MultiFernet.decrypt and .rotate)
+        # goes through Fernet._decrypt_data: counting it counts the decryptions, whoever asks.
+        primary = self._signing_key == new_signing_key
+        try:
+            plain = open_token(self, *args, **kwargs)
+        except InvalidToken:
+            tries.append((primary, False))
+            raise
+        tries.append((primary, True))
+        return plain
+
+    monkeypatch.setattr(Fernet, "_decrypt_data", counting)
+    with override_settings(SIGAP_FIELD_KEYS=[new, *old]):
+        first = rotate_keys(batch=3)
+        assert first.total_rotated == sealed
+        assert sum(primary for primary, _ in tries) == sealed  # the first key tried once per token
+        assert sum(opened for _, opened in tries) == sealed  # each token opened once
+        assert len(tries) == 2 * sealed  # and the old key once, where it opened it
+
+        tries.clear()
+        again = rotate_keys(batch=3)
+        assert again.total_rotated == 0 and sum(again.current.values()) == sealed
+        assert tries == [(True, True)] * sealed
