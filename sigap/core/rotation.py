@@ -20,7 +20,10 @@ a value that changed after it was read (a lost update of personal data):
 
 Memory stays bounded by the batch. The walk is resumable (an interrupted run leaves every committed
 batch rotated and starts again from the first row; nothing re-encrypted is undone) and idempotent: a
-second run finds every token under the first key and changes nothing.
+second run finds every token under the first key and changes nothing. That second run is also the
+check before the old keys are removed: it must report nothing re-encrypted (a row saved whole from a
+copy read before its batch was rotated would carry an old-key token again; the services lock the
+rows they change, so none does today, but this check does not rely on it).
 
 A keyed index kept next to sealed values (the persons' phone blind index) belongs to its app: the
 command passes its rebuild as ``reindex`` (``sigap rotate-keys --rebuild-index``), so this module
@@ -84,6 +87,8 @@ def rewrite_by_pk(
     read with its rows locked and written back in the same transaction (see the module docstring for
     what protects it on PostgreSQL and on SQLite), so what is written was computed from the values
     stored at that moment. ``change`` runs inside that transaction: keep it to computing."""
+    if batch < 1:
+        raise ValueError("a batch holds at least one row")
     manager = model._base_manager
     written = 0
     last = None

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import QuerySet
 from django.test import override_settings
@@ -108,6 +108,14 @@ def test_rebuild_the_blind_index_after_its_key_changed(world) -> None:  # noqa: 
         assert found is not None and list(found) == [world.victim]
         call_command("rotate_keys", stdout=out)  # without the option the index is left alone
         assert AuditEvent.objects.filter(action="keys.rotate").latest("id").metadata["reindexed"] == 0
+
+
+@pytest.mark.django_db
+def test_a_batch_holds_at_least_one_row() -> None:
+    with pytest.raises(CommandError):
+        call_command("rotate_keys", "--batch", "0")  # it would walk nothing and report success
+    with pytest.raises(ValueError):
+        rotate_keys(batch=0)
 
 
 @pytest.mark.django_db
