@@ -2,8 +2,9 @@
 
 Identities of reporters, victims and suspects are stored only as Fernet tokens (AES-128-CBC +
 HMAC-SHA256) under ``SIGAP_FIELD_KEYS``; the first key encrypts, every key decrypts, so keys rotate
-without downtime (``MultiFernet.rotate``). Nothing here decides who may read: services and selectors
-call :func:`unseal` only after the access check, and audit the read.
+without downtime (:func:`reseal_if_stale`, which ``core.rotation`` runs on every sealed column).
+Nothing here decides who may read: services and selectors call :func:`unseal` only after the access
+check, and audit the read.
 
 Receipt codes, PINs and exact-match lookups (a phone number) are stored as HMAC-SHA256 digests under
 ``SIGAP_HMAC_KEY``: the database alone cannot be brute-forced into the codes.
@@ -11,8 +12,10 @@ Receipt codes, PINs and exact-match lookups (a phone number) are stored as HMAC-
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
+import struct
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -21,10 +24,15 @@ from django.core.exceptions import ImproperlyConfigured
 
 
 @lru_cache(maxsize=4)
-def _fernet(keys: tuple[str, ...]) -> MultiFernet:
+def _fernets(keys: tuple[str, ...]) -> tuple[Fernet, ...]:
     if not keys:
         raise ImproperlyConfigured("SIGAP_FIELD_KEYS is empty: personal data cannot be stored")
-    return MultiFernet([Fernet(key.encode() if isinstance(key, str) else key) for key in keys])
+    return tuple(Fernet(key.encode() if isinstance(key, str) else key) for key in keys)
+
+
+@lru_cache(maxsize=4)
+def _fernet(keys: tuple[str, ...]) -> MultiFernet:
+    return MultiFernet(_fernets(keys))
 
 
 def _keys() -> tuple[str, ...]:
@@ -48,9 +56,35 @@ def unseal(token: str) -> str:
         raise ImproperlyConfigured("a personal-data field cannot be decrypted with SIGAP_FIELD_KEYS") from exc
 
 
-def reseal(token: str) -> str:
-    """The token re-encrypted under the current first key (key rotation)."""
-    return _fernet(_keys()).rotate(token.encode("ascii")).decode("ascii") if token else ""
+def reseal_if_stale(token: str) -> str | None:
+    """``token`` re-encrypted under the first key, or None when it already is under it (or empty).
+
+    One pass over the keys, the first key first (as ``MultiFernet.decrypt`` does): the token is
+    opened once, and the key that opens it says whether it is current, so key rotation never decrypts
+    a token twice. The new token keeps the original's timestamp, as ``MultiFernet.rotate`` does."""
+    if not token:
+        return None
+    raw = token.encode("ascii")
+    primary, *older = _fernets(_keys())
+    try:
+        primary.decrypt(raw)
+    except InvalidToken:
+        pass
+    else:
+        return None
+    for fernet in older:
+        try:
+            plain = fernet.decrypt(raw)
+        except InvalidToken:
+            continue
+        return primary.encrypt_at_time(plain, _timestamp(raw)).decode("ascii")
+    raise ImproperlyConfigured("a personal-data field cannot be decrypted with SIGAP_FIELD_KEYS")
+
+
+def _timestamp(raw: bytes) -> int:
+    """The creation time of a Fernet token already verified (bytes 1-8 of the token, big-endian: the
+    Fernet spec); ``Fernet.extract_timestamp`` would check its HMAC once more."""
+    return int(struct.unpack(">Q", base64.urlsafe_b64decode(raw)[1:9])[0])
 
 
 def digest(purpose: str, *parts: str) -> str:

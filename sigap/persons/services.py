@@ -29,7 +29,7 @@ from sigap.cases.services import case_refresh_risk
 from sigap.core.crypto import seal, unseal
 from sigap.core.exceptions import ApplicationError
 from sigap.core.guards import may, require, resolve_now
-from sigap.core.rotation import BATCH, batches_by_pk
+from sigap.core.rotation import BATCH, rewrite_by_pk
 from sigap.persons import screening as checklist_rules
 from sigap.persons.blind_index import normalise_phone, phone_index
 from sigap.persons.models import (
@@ -287,17 +287,22 @@ def phone_index_rebuild(*, batch: int = BATCH) -> int:
     """Recompute every person's phone blind index from the sealed number (after
     ``SIGAP_BLIND_INDEX_KEY`` changed), ``batch`` persons per transaction; returns how many changed.
 
-    ``sigap rotate-keys --rebuild-index`` runs it and audits the count with the key rotation."""
-    changed_count = 0
-    for rows in batches_by_pk(Person, ["phone_sealed", "phone_index"], batch):
-        changed = []
-        for row in rows:
-            index = phone_index(unseal(row.phone_sealed))
-            if index != row.phone_index:
-                row.phone_index = index
-                changed.append(row)
-        if changed:
-            with transaction.atomic():
-                Person._base_manager.bulk_update(changed, ["phone_index"])
-            changed_count += len(changed)
-    return changed_count
+    Each batch is read locked and written in one transaction (``core.rotation.rewrite_by_pk``), so an
+    officer who changes a number meanwhile keeps the number and its index. Each number is decrypted
+    once, and only when there is one. ``sigap rotate-keys --rebuild-index`` runs it and audits the
+    count with the key rotation."""
+    return rewrite_by_pk(
+        Person,
+        columns=["phone_sealed", "phone_index"],
+        fields=["phone_index"],
+        batch=batch,
+        change=_reindex_phone,
+    )
+
+
+def _reindex_phone(person: Person) -> bool:
+    index = phone_index(unseal(person.phone_sealed))
+    if index == person.phone_index:
+        return False
+    person.phone_index = index
+    return True

@@ -8,8 +8,9 @@ Three things make a live server work with this project's database:
 
 * `live_server` needs `transactional_db`: the server thread commits for real, and after each test
   Django empties every table (``flush``). The audit trail refuses exactly that (append-only triggers
-  on SQLite and PostgreSQL), so `audit_trail_flushable` lifts the audit protections just before the
-  flush and a one-shot ``post_migrate`` receiver (``flush`` sends it when done) puts them back.
+  on SQLite and PostgreSQL), so `audit_trail_flushable` (in ``tests/conftest.py``, shared with the
+  other transactional tests) lifts the audit protections just before the flush and a one-shot
+  ``post_migrate`` receiver (``flush`` sends it when done) puts them back.
 * Playwright's sync API marks its event loop as running in this thread between two browser calls;
   Django would then refuse ORM calls, or use another connection. `server_side()` lifts the mark for
   the test's own database work (nothing runs concurrently: the browser waits for the test).
@@ -21,19 +22,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
 import os
 import struct
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import NoReturn
 
 import pytest
-from django.apps import apps
 from django.conf import settings
-from django.db import connections
-from django.db.models.signals import post_migrate
 from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,64 +68,6 @@ def server_side() -> Iterator[None]:
         yield
     finally:
         asyncio._set_running_loop(loop)
-
-
-# --- the audit trail around transactional_db's flush -------------------------------------------------
-
-_AUDIT_TABLES = ("audit_auditevent", "audit_auditchainhead")
-_SQLITE_TRIGGERS = (
-    "audit_event_no_update",
-    "audit_event_no_delete",
-    "audit_head_forward_only",
-    "audit_head_no_delete",
-)
-
-
-def _sqlite_trigger_sql() -> list[str]:
-    """The CREATE TRIGGER statements exactly as the audit migrations run them."""
-    statements: list[str] = []
-    for name in ("0002_append_only_triggers", "0003_protect_head_and_truncate"):
-        statements += importlib.import_module(f"sigap.audit.migrations.{name}").SQLITE
-    return statements
-
-
-def _audit_protection(using: str, *, on: bool) -> None:
-    connection = connections[using]
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            if on:
-                for sql in _sqlite_trigger_sql():
-                    cursor.execute(sql.replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS", 1))
-            else:
-                for trigger in _SQLITE_TRIGGERS:
-                    cursor.execute(f"DROP TRIGGER IF EXISTS {trigger}")
-        elif connection.vendor == "postgresql":
-            for table in _AUDIT_TABLES:
-                cursor.execute(f"ALTER TABLE {table} {'ENABLE' if on else 'DISABLE'} TRIGGER USER")
-        else:  # pragma: no cover
-            raise NotImplementedError(f"audit protections on {connection.vendor}")
-
-
-_REARM_UID = "tests.browser.rearm-audit-protection"
-
-
-def _rearm_after_flush(sender: Any, using: str = "default", **kwargs: Any) -> None:
-    post_migrate.disconnect(sender=sender, dispatch_uid=_REARM_UID)
-    _audit_protection(using, on=True)
-
-
-@pytest.fixture
-def audit_trail_flushable(transactional_db, django_db_blocker) -> Iterator[None]:
-    """Let transactional_db's flush empty the audit trail, then protect it again.
-
-    Its teardown runs after that of every fixture set up later (the browser, the demo world) and
-    before the flush; on PostgreSQL even an empty trail refuses TRUNCATE, so a test that skips
-    needs this too.
-    """
-    yield
-    with django_db_blocker.unblock():
-        _audit_protection("default", on=False)
-    post_migrate.connect(_rearm_after_flush, sender=apps.get_app_config("audit"), dispatch_uid=_REARM_UID)
 
 
 @pytest.fixture
