@@ -21,6 +21,18 @@ SHARED = Path(os.environ.get("SIGAP_SHARED_DIR") or Path(__file__).resolve().par
 WILAYAH_CSV = SHARED / "data" / "wilayah" / "wilayah_kepmendagri_2025.csv"
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts and ends with no language activated (the site's default, Indonesian): a
+    request through the test client activates the language it asks for and leaves it active in the
+    thread, which made a later test on the same worker see English."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def english():
     """Messages in English, for tests that match service error texts."""
