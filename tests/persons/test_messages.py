@@ -23,7 +23,8 @@ from sigap.persons.services import PersonData, person_add
 from tests.persons.conftest import VICTIM_NAME
 
 _BLOCK = re.compile(
-    r'<(div|fieldset) class="field(?: [\w-]+)* has-error"[^>]*>\s*<(?:label[^>]*|legend)>(.*?)</(?:label|legend)>'
+    r'<(div|fieldset) class="field(?: [\w-]+)* has-error"[^>]*>\s*'
+    r"<(?:label[^>]*|legend)>(.*?)</(?:label|legend)>"
     r"(.*?)</\1>",
     re.S,
 )
