@@ -303,11 +303,12 @@ class TrailEntry:
     reason: str
 
 
-def case_audit(*, user: Any, case: Case, limit: int = 200) -> list[TrailEntry]:
-    """The audit events of the case, its decisions and its signals that ``user`` may read (the
-    supervisor's view of "who did what, when and why"), each with its reason: the newest ``limit``
-    of them (every view of the notes adds a read event), shown oldest first."""
-    decisions = {d.pk: d for d in TriageDecision.objects.filter(case=case)}
+READ = "read.sensitive"  # the audit action of a read of sealed data (audit.services.audit_read)
+
+
+def _case_audit_about(case: Case, decisions: dict[int, TriageDecision]) -> Q:
+    """The audit events about the case: its own, its decisions', its signals' and those the apps
+    register (CASE_AUDIT_SOURCES)."""
     reports = [str(pk) for pk in case.signals.values_list("report_id", flat=True)]
     about = (
         Q(object_type="cases.case", object_id=str(case.pk))
@@ -317,7 +318,35 @@ def case_audit(*, user: Any, case: Case, limit: int = 200) -> list[TrailEntry]:
     for source in CASE_AUDIT_SOURCES:
         for object_type, ids in source(case):
             about |= Q(object_type=object_type, object_id__in=[str(i) for i in ids])
-    events = list(restrict(AuditEvent.objects.filter(about), user, "view").order_by("-id")[:limit])[::-1]
+    return about
+
+
+@dataclass(frozen=True)
+class CaseReads:
+    """Who was shown the case's sealed data: how many reads, and the newest of them."""
+
+    count: int
+    latest: list[AuditEvent]
+
+
+def case_reads(*, user: Any, case: Case, limit: int = 20) -> CaseReads:
+    """The reads of the case's sealed data (notes, referral texts, persons' identifiers, reporters)
+    that ``user`` may see: every page view leaves one, so they are kept apart from the trail."""
+    decisions = {d.pk: d for d in TriageDecision.objects.filter(case=case)}
+    reads = restrict(AuditEvent.objects.filter(_case_audit_about(case, decisions), action=READ), user, "view")
+    return CaseReads(reads.count(), list(reads.order_by("-id")[:limit]))
+
+
+def case_audit(*, user: Any, case: Case, limit: int = 200) -> list[TrailEntry]:
+    """The audit events of the case, its decisions and its signals that ``user`` may read (the
+    supervisor's view of "who did what, when and why"), oldest first, each with its reason; the
+    newest ``limit`` of them. Reads of sealed data are not in it (see :func:`case_reads`): a case
+    viewed a few hundred times would otherwise show nothing but reads."""
+    decisions = {d.pk: d for d in TriageDecision.objects.filter(case=case)}
+    about = _case_audit_about(case, decisions)
+    events = list(
+        restrict(AuditEvent.objects.filter(about).exclude(action=READ), user, "view").order_by("-id")[:limit]
+    )[::-1]
     moves = dict(
         CaseTransition.objects.filter(case=case).values_list("pk", "reason")
     )  # one query: every move's reason

@@ -37,6 +37,7 @@ from sigap.cases.forms import (
 from sigap.cases.models import Case, CaseState, TriageDecision, TriageKind
 from sigap.core.access import require_reach, restrict
 from sigap.core.exceptions import ApplicationError
+from sigap.core.forms import show_refusal
 from sigap.core.pagination import paginate, paginate_open
 from sigap.core.taxonomy import modus_label
 from sigap.intake.models import Report
@@ -146,7 +147,7 @@ def _signal_triage(request: HttpRequest, report: Report) -> HttpResponse:
                 question=data.get("question") or "",
             )
         except ApplicationError as exc:
-            form.add_error(None, exc.message)
+            show_refusal(form, exc)
         else:
             messages.success(
                 request, _("Decision recorded: %(kind)s.") % {"kind": decision.get_kind_display()}
@@ -171,7 +172,7 @@ def _signal_reverse(request: HttpRequest, report: Report) -> HttpResponse:
         try:
             services.triage_reverse(decision=target, actor=request.user, reason=form.cleaned_data["reason"])
         except ApplicationError as exc:
-            form.add_error(None, exc.message)
+            show_refusal(form, exc)
         else:
             messages.success(request, _("The decision was reversed; the signal is back in the inbox."))
             return redirect("cases:signal", report.pk)
@@ -193,7 +194,7 @@ def _signal_message(request: HttpRequest, report: Report) -> HttpResponse:
                 question=form.cleaned_data["question"],
             )
         except ApplicationError as exc:
-            form.add_error(None, exc.message)
+            show_refusal(form, exc)
         else:
             messages.success(request, _("Message sent: the reporter sees it on the status page."))
             return redirect("cases:signal", report.pk)
@@ -234,7 +235,7 @@ def _signal_place(request: HttpRequest, report: Report) -> HttpResponse:
                 actor=request.user,
             )
         except ApplicationError as exc:
-            form.add_error(None, exc.message)
+            show_refusal(form, exc)
         else:
             messages.success(
                 request,
@@ -307,6 +308,7 @@ def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, A
         "notes": selectors.case_note_texts(user=user, case=case, purpose="case.detail"),
         "tasks": list(selectors.case_tasks(user=user, case=case)),
         "audit": selectors.case_audit(user=user, case=case),
+        "reads": selectors.case_reads(user=user, case=case),
         "may_change": may_change,
         "transition_form": forms.get("transition_form")
         or TransitionForm(allowed=services.allowed_transitions(case=case, user=user)),
@@ -341,7 +343,7 @@ def _case_form_action(
         try:
             act(form.cleaned_data)
         except ApplicationError as exc:
-            form.add_error(None, exc.message)
+            show_refusal(form, exc)
         else:
             messages.success(request, done)
             return redirect("cases:detail", case.pk)

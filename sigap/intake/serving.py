@@ -1,9 +1,12 @@
 """Sending back a file that ``sanitise_upload`` cleaned and the intake stored: the one response for
-signal attachments and activity photos alike (the caller has checked who may see it, and audits)."""
+signal attachments and activity photos alike. The caller has checked who may see the file; a signal's
+attachment (a reporter's evidence) is audited by its view, an activity photo (a socialisation event)
+is not."""
 
 from __future__ import annotations
 
 from django.http import FileResponse, Http404
+from django.utils.http import content_disposition_header
 
 from sigap.intake.services import upload_dir
 
@@ -15,7 +18,10 @@ def stored_file_response(*, stored_name: str, content_type: str, display_name: s
     if not stored_name or not path.is_file():
         raise Http404
     response = FileResponse(path.open("rb"), content_type=content_type)
-    response["Content-Disposition"] = f'inline; filename="{display_name}"' if display_name else "inline"
+    # RFC 6266 / 5987: a name outside ASCII is sent as filename*=utf-8''…, which browsers read.
+    response["Content-Disposition"] = (
+        display_name and content_disposition_header(False, display_name)
+    ) or "inline"
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response

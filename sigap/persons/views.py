@@ -3,7 +3,6 @@ screening checklist and its result, and the exact phone lookup (thin views over 
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -18,6 +17,7 @@ from sigap.cases.selectors import case_get
 from sigap.core import guards
 from sigap.core.access import require_reach, restrict
 from sigap.core.exceptions import ApplicationError
+from sigap.core.forms import show_refusal
 from sigap.persons import screening as rules
 from sigap.persons import selectors, services
 from sigap.persons.forms import PersonForm, PhoneLookupForm, PurposeForm, ScreeningForm
@@ -50,14 +50,6 @@ def _person(request: HttpRequest, pk: int, *, change: bool) -> Person:
     return person
 
 
-def _refuse(form: forms.Form, error: ApplicationError, *, field: str | None = None) -> None:
-    """Show a service's refusal next to the field it is about (``field``, else the one the service
-    names in ``error.extra["field"]``), above the form when this form has no such field. The bound
-    form is rendered again with what the officer typed; the refused service wrote nothing."""
-    name = field or error.extra.get("field")
-    form.add_error(name if name in form.fields else None, str(error.message))
-
-
 @login_required
 def case_persons(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case(request, pk)
@@ -88,7 +80,7 @@ def person_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.person_add(case=case, actor=request.user, data=form.person_data())
         except ApplicationError as error:
-            _refuse(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("The person was added."))
             return redirect("persons:case", pk=case.pk)
@@ -122,7 +114,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.person_update(person=person, actor=request.user, data=form.person_data())
         except ApplicationError as error:
-            _refuse(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("The person was saved."))
             return redirect("persons:case", pk=case.pk)
@@ -144,7 +136,7 @@ def person_identifiers(request: HttpRequest, pk: int) -> HttpResponse:
                 person=person, actor=request.user, purpose=form.cleaned_data["purpose"]
             )
         except ApplicationError as error:
-            _refuse(form, error)
+            show_refusal(form, error)
     response = render(
         request,
         "persons/identifiers.html",
@@ -170,7 +162,7 @@ def screening(request: HttpRequest, pk: int) -> HttpResponse:
             services.screening_record(case=case, actor=request.user, answers=form.answers(), person=person)
         except ApplicationError as error:
             question = error.extra.get("question")
-            _refuse(form, error, field=f"q_{question}" if question else None)
+            show_refusal(form, error, field=f"q_{question}" if question else None)
         else:
             messages.success(request, _("The screening was recorded."))
             return redirect("persons:case", pk=case.pk)

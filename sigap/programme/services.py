@@ -221,7 +221,9 @@ def desa_binaan_update(
         kept_office_id=current.office_id,
     ) | {"designated_on": designated_on, "status": status}
     if designated_on > timezone.localdate():
-        raise ApplicationError(_("The designation date cannot be in the future."))
+        raise ApplicationError(
+            _("The designation date cannot be in the future."), extra={"field": "designated_on"}
+        )
     history = current.status_changes.order_by("changed_on", "pk")
     later = history.exclude(from_status="")  # the steps after the designation
     designation: DesaStatusChange | None = None
@@ -238,9 +240,11 @@ def desa_binaan_update(
     if status != current.status:
         reason = status_reason.strip()
         if status_on is None:
-            raise ApplicationError(_("Give the date the status changed."))
+            raise ApplicationError(_("Give the date the status changed."), extra={"field": "status_on"})
         if status_on > timezone.localdate():
-            raise ApplicationError(_("The date of a status change cannot be in the future."))
+            raise ApplicationError(
+                _("The date of a status change cannot be in the future."), extra={"field": "status_on"}
+            )
         last = later.last()
         since = max(designated_on, last.changed_on) if last is not None else designated_on
         if status_on < since:
@@ -250,10 +254,14 @@ def desa_binaan_update(
                 extra={"field": "status_on"},
             )
         if not reason:
-            raise ApplicationError(_("Say why the status changes: it is kept in the village's history."))
+            raise ApplicationError(
+                _("Say why the status changes: it is kept in the village's history."),
+                extra={"field": "status_reason"},
+            )
         if len(reason) > REASON_MAX:
             raise ApplicationError(
-                _("The reason is too long (at most %(max)d characters).") % {"max": REASON_MAX}
+                _("The reason is too long (at most %(max)d characters).") % {"max": REASON_MAX},
+                extra={"field": "status_reason"},
             )
         step = DesaStatusChange(
             desa_binaan=current,

@@ -29,6 +29,7 @@ from sigap.cases.models import Case
 from sigap.core.access import reach_of, require_reach
 from sigap.core.cache import rate_limited
 from sigap.core.exceptions import ApplicationError
+from sigap.core.forms import show_refusal
 from sigap.core.middleware import client_ip
 from sigap.exports.services import csv_lines, export_audit
 from sigap.intake.attachments import UploadRefused, sanitise_upload
@@ -136,7 +137,7 @@ def designate(request: HttpRequest) -> HttpResponse:
                     actor=user, desa_code=values.pop("desa_code"), **values
                 )
             except ApplicationError as exc:
-                form.add_error(None, str(exc.message))
+                show_refusal(form, exc)
             else:
                 messages.success(request, _("The village is designated as a Desa Binaan."))
                 return redirect("programme:desa", code=desa_binaan.desa_id)
@@ -184,8 +185,7 @@ def desa_edit(request: HttpRequest, code: str) -> HttpResponse:
         try:
             services.desa_binaan_update(actor=user, desa_binaan=desa_binaan, **form.cleaned_data)
         except ApplicationError as exc:
-            field = exc.extra.get("field")  # a date the history refuses: shown under that date
-            form.add_error(field if field in form.fields else None, str(exc.message))
+            show_refusal(form, exc)  # a date the history refuses: shown under that date
         else:
             messages.success(request, _("The designation is saved."))
             return redirect("programme:desa", code=desa_binaan.desa_id)
@@ -225,7 +225,7 @@ def contact_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             else:
                 services.contact_retire(actor=user, contact=contact, **retire_form.cleaned_data)
         except ApplicationError as exc:
-            form.add_error(None, str(exc.message))
+            show_refusal(form, exc)
         else:
             messages.success(
                 request,

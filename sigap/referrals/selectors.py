@@ -46,12 +46,6 @@ def referral_get(*, user: Any, pk: int) -> Referral | None:
     return referral_list(user=user).filter(pk=pk).first()
 
 
-def referral_updates(*, user: Any, referral: Referral) -> QuerySet[ReferralUpdate]:
-    """Progress posts, oldest first, still sealed: a page shows their text through
-    :func:`referral_timeline` or :func:`referral_timelines`, which record the read."""
-    return restrict(ReferralUpdate.objects.filter(referral=referral), user, "view").select_related("author")
-
-
 def may_respond(*, user: Any, referral: Referral) -> bool:
     """Whether ``user`` answers for the partner (accept, decline, outcome)."""
     return restrict(Referral.objects.filter(pk=referral.pk), user, "respond").exists()

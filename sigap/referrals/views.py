@@ -20,6 +20,7 @@ from sigap.cases import selectors as case_selectors
 from sigap.cases.models import Case
 from sigap.core.access import require_reach
 from sigap.core.exceptions import ApplicationError
+from sigap.core.forms import show_refusal
 from sigap.core.pagination import paginate
 from sigap.referrals import selectors, services
 from sigap.referrals.forms import (
@@ -70,7 +71,7 @@ def _run(form: forms.Form, call: Any) -> bool:
     try:
         call(form.cleaned_data)
     except ApplicationError as error:
-        form.add_error(None, str(error.message))
+        show_refusal(form, error)
         return False
     return True
 

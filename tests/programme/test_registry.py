@@ -777,3 +777,26 @@ def test_a_decree_of_an_office_since_closed_can_still_be_edited(programme) -> No
     )
     lontar.refresh_from_db()
     assert lontar.notes.startswith("SK lama") and not lontar.office.is_active
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"designated_on": date(2099, 1, 1)}, "designated_on"),
+        ({"status": "nonaktif", "status_on": None, "status_reason": "Kegiatan ditunda."}, "status_on"),
+        ({"status": "nonaktif", "status_on": date(2099, 1, 1), "status_reason": "Ditunda."}, "status_on"),
+        ({"status": "nonaktif", "status_on": date(2025, 12, 1), "status_reason": " "}, "status_reason"),
+        (
+            {"status": "nonaktif", "status_on": date(2025, 12, 1), "status_reason": "x" * 5000},
+            "status_reason",
+        ),
+    ],
+)
+def test_every_refusal_of_a_designation_edit_names_its_field(programme, changes, field) -> None:
+    """So a page shows it under that field (core.forms.show_refusal), whatever form calls the service."""
+    lontar = DesaBinaan.objects.get(desa_id=LONTAR)
+    with pytest.raises(ApplicationError) as refused:
+        services.desa_binaan_update(
+            actor=programme["supervisor.serang"], desa_binaan=lontar, **_edit_values(lontar, **changes)
+        )
+    assert refused.value.extra.get("field") == field

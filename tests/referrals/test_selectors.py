@@ -12,7 +12,6 @@ from sigap.referrals.selectors import (
     referral_get,
     referral_list,
     referral_timeline,
-    referral_updates,
 )
 from sigap.referrals.services import (
     immigration_action_add,
@@ -79,9 +78,8 @@ def test_updates_follow_their_referral(people, referrals):
     mitra = people["mitra.polres"]
     referral_accept(referral=referrals["polres"], actor=mitra)
     referral_progress(referral=referrals["polres"], actor=mitra, body="Sedang diselidiki")
-    assert [u.body for u in referral_updates(user=mitra, referral=referrals["polres"])] == [
-        "Sedang diselidiki"
-    ]
+    shown = referral_timeline(user=mitra, referral=referrals["polres"], purpose="test")
+    assert [step.text for step in shown][-1] == "Sedang diselidiki"  # the partner sees the post
     assert restrict(ReferralUpdate.objects.all(), people["mitra.disnaker"], "view").count() == 0
     assert restrict(ReferralUpdate.objects.all(), people["supervisor.tangerang"], "view").count() == 0
     referrals["polres"].refresh_from_db()

@@ -195,7 +195,7 @@ def test_case_tab_records_one_read_for_every_referral_s_progress(people, posted,
     assert event.actor == people["analis.banten"]
     assert (event.object_type, event.object_id) == ("cases.case", str(case.pk))
     expected = _named(*posted["updates"], asked=(posted["polres"], posted["disnaker"]))
-    assert sorted(event.metadata["fields"]) == sorted(expected)  # in the order the tab lists them
+    assert sorted(event.metadata["fields"]) == sorted(expected)  # the tab's order is the list's, not ours
     assert event.metadata["purpose"] == "case.referrals"
     assert VICTIM not in str(event.metadata)
 
