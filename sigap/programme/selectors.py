@@ -18,6 +18,7 @@ from sigap.programme.models import (
     DesaBinaan,
     DesaStatusChange,
     KnowledgeTest,
+    NetworkAbsence,
     NetworkContact,
     ParticipantCount,
     ParticipantGroup,
@@ -83,7 +84,8 @@ def pimpasa_choices(*, user: Any, desa_binaan: DesaBinaan) -> QuerySet[Any]:
 
 
 def contacts(*, user: Any, desa_binaan: DesaBinaan) -> QuerySet[NetworkContact]:
-    """The current network, masked: names and phones stay sealed until ``services.contact_reveal``."""
+    """The current network, masked: names and phones stay sealed until ``services.contact_reveal``.
+    A member taken back after leaving is current again, with the time they were away."""
     return _network(user, desa_binaan).filter(retired_on__isnull=True)
 
 
@@ -93,7 +95,16 @@ def retired_contacts(*, user: Any, desa_binaan: DesaBinaan) -> QuerySet[NetworkC
 
 
 def _network(user: Any, desa_binaan: DesaBinaan) -> QuerySet[NetworkContact]:
-    return restrict(NetworkContact.objects.filter(desa_binaan=desa_binaan), user, "view")
+    """The village's members with the times each was away (``past_absences``, oldest first): one more
+    query for the whole list."""
+    absences = Prefetch(
+        "absences",
+        queryset=restrict(NetworkAbsence.objects.order_by("retired_on", "pk"), user, "view"),
+        to_attr="past_absences",
+    )
+    return restrict(NetworkContact.objects.filter(desa_binaan=desa_binaan), user, "view").prefetch_related(
+        absences
+    )
 
 
 def contact_get(*, user: Any, desa_binaan: DesaBinaan, pk: int) -> NetworkContact | None:
