@@ -92,7 +92,7 @@ class World:
     person_in: Any = None
     person_out: Any = None
     # The Desa Binaan programme (issue #6): "desa", "activity", "quiz" (its test), "contact" (a member
-    # of the village network) and "kanim" (an indicator unit) → (in, out).
+    # of the village network), "former" (a member who left it) and "kanim" (an indicator unit) → (in, out).
     programme: dict[str, tuple[Any, Any]] = field(default_factory=dict)
 
 
@@ -258,6 +258,13 @@ ROUTES: list[Route] = [
         obj="contact",
         kwargs=lambda c: {"code": c.desa_binaan.desa_id, "pk": c.pk},
     ),
+    # A former member's page: the form that takes them back into the network.
+    Route(
+        "programme:contact",
+        PROGRAMME_CHANGE,
+        obj="former",
+        kwargs=lambda c: {"code": c.desa_binaan.desa_id, "pk": c.pk},
+    ),
     Route("programme:activity", PROGRAMME_DETAIL, obj="activity", kwargs=_pk("pk")),
     Route(
         "programme:photo",
@@ -421,6 +428,7 @@ def _programme(admin: User, org_out: Organisation) -> dict[str, tuple[Any, Any]]
         activity_photo_add,
         activity_record,
         contact_add,
+        contact_retire,
         desa_binaan_designate,
         question_bank_load,
         test_attach,
@@ -428,7 +436,7 @@ def _programme(admin: User, org_out: Organisation) -> dict[str, tuple[Any, Any]]
 
     question_bank_load()
     kanim = Organisation.objects.get(short_name="Kanim Serang")
-    found: dict[str, list[Any]] = {"desa": [], "activity": [], "quiz": [], "contact": []}
+    found: dict[str, list[Any]] = {"desa": [], "activity": [], "quiz": [], "contact": [], "former": []}
     for marker, code, office in (("dalam", "36.04.13.2007", kanim), ("luar", "35.78.31.1004", org_out)):
         db = desa_binaan_designate(
             actor=admin,
@@ -457,6 +465,8 @@ def _programme(admin: User, org_out: Organisation) -> dict[str, tuple[Any, Any]]
         found["contact"].append(
             contact_add(actor=admin, desa_binaan=db, role="sekdes", name=f"Sekdes-{marker}", phone="0812")
         )
+        former = contact_add(actor=admin, desa_binaan=db, role="kader", name=f"Kader-{marker}", phone="0813")
+        found["former"].append(contact_retire(actor=admin, contact=former, retired_on=date(2025, 12, 1)))
     return {key: (values[0], values[1]) for key, values in found.items()} | {"kanim": (kanim, org_out)}
 
 
@@ -522,6 +532,7 @@ def _secret(route: Route, obj: Any) -> str:
         "activity": lambda: obj.title,
         "quiz": lambda: obj.activity.title,
         "contact": lambda: f"<title>{obj.desa_binaan.desa.name} · ",  # only the member page has it
+        "former": lambda: f"<title>{obj.desa_binaan.desa.name} · ",
         "kanim": lambda: obj.name,
     }[route.obj]()
 
@@ -654,11 +665,14 @@ def test_xlsx_exports_hold_only_the_rows_in_reach(world: World, name: str, key: 
 def test_programme_ids_cannot_be_guessed_across_villages(world: World) -> None:
     """An officer who changes their own village's data cannot reach another office's by swapping an
     id or a code into their own pages: not found, nothing changed, nothing of it in the answer."""
+    from datetime import date
+
     from sigap.programme.models import DesaBinaan, NetworkContact
 
     regions_import_text(text="35.78.31.1005,Bringin\n", code_version="kepmendagri_2025")
     desa_in, desa_out = world.programme["desa"]
     _contact_in, contact_out = world.programme["contact"]
+    _former_in, former_out = world.programme["former"]
     for username in ("pimpasa.tirtayasa", "supervisor.serang"):
         client = Client()
         client.force_login(world.users[username])
@@ -668,6 +682,10 @@ def test_programme_ids_cannot_be_guessed_across_villages(world: World) -> None:
         edit = client.post(url, {"action": "edit", "role": "guru", "name": "Disusupkan"})
         retire = client.post(url, {"action": "retire", "retired_on": "2026-01-01"})
         assert edit.status_code == retire.status_code == 404
+        # the other village's former member under this village's code (GET, take back)
+        url = reverse("programme:contact", kwargs={"code": desa_in.desa_id, "pk": former_out.pk})
+        assert client.get(url).status_code == 404
+        assert client.post(url, {"action": "reinstate", "rejoined_on": "2026-01-01"}).status_code == 404
         reveal = client.post(
             reverse("programme:desa", kwargs={"code": desa_in.desa_id}),
             {"action": "reveal", "contact": contact_out.pk},
@@ -694,5 +712,6 @@ def test_programme_ids_cannot_be_guessed_across_villages(world: World) -> None:
         assert posted.status_code == 400 and "35.78.31.1005" not in posted.content.decode()
     out = NetworkContact.objects.get(pk=contact_out.pk)
     assert out.role == "sekdes" and out.retired_on is None
+    assert NetworkContact.objects.get(pk=former_out.pk).retired_on == date(2025, 12, 1)
     assert DesaBinaan.objects.get(pk=desa_out.pk).sk_number == desa_out.sk_number
     assert not DesaBinaan.objects.filter(sk_number="SK-SUSUPAN").exists()

@@ -148,6 +148,7 @@ ACCESS: dict[str, dict[str, dict[str, Reach]]] = {
             ("desastatuschange", {}),
             ("pimpasaassignment", {Role.KADER: TERRITORY}),
             ("networkcontact", {}),
+            ("networkabsence", {}),
             ("activity", {Role.KADER: TERRITORY}),
             ("activityphoto", {Role.KADER: TERRITORY}),
             ("participantcount", {Role.KADER: TERRITORY}),

@@ -176,6 +176,14 @@ class RetireForm(forms.Form):
     )
 
 
+class ReinstateForm(forms.Form):
+    rejoined_on = forms.DateField(
+        label=_("Back in the network on"),
+        help_text=_("The day the member rejoined; the time they were away stays in the record."),
+        widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE),
+    )
+
+
 class OfficerField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.get_full_name() or obj.get_username())

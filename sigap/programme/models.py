@@ -226,7 +226,11 @@ class PimpasaAssignment(_InDesa):
 class NetworkContact(_InDesa):
     """A member of the village network. Name and phone are personal data: sealed at rest.
 
-    A member who leaves is retired (``retired_on``), never deleted: the network's history stays."""
+    A member who leaves is retired (``retired_on``), never deleted: the network's history stays. A
+    former member who comes back is taken back on the same row (``services.contact_reinstate``), so
+    their history is not split between two members: the row is current again (``retired_on`` empty)
+    and the time they were away is kept as a :class:`NetworkAbsence` (left on, back on), one per
+    absence, oldest first."""
 
     desa_binaan = models.ForeignKey(DesaBinaan, on_delete=models.PROTECT, related_name="contacts")
     role = models.CharField(_("role"), max_length=20, choices=ContactRole.choices)
@@ -253,6 +257,42 @@ class NetworkContact(_InDesa):
 
     def audit_region_code(self) -> str | None:
         return self.desa_binaan.desa_id
+
+
+class NetworkAbsence(_InDesa):
+    """A time a member of the network was away: they left on ``retired_on`` and were taken back on
+    ``rejoined_on`` (not before). The retirement as it was recorded on the member (the day and who
+    recorded it) moves here when the member is taken back; the member's row is current again.
+
+    Written only by ``services.contact_reinstate``, never edited or deleted; read with the member, by
+    those who may see the network (not the village's focal point)."""
+
+    desa_path = "contact__desa_binaan__desa"
+
+    contact = models.ForeignKey(NetworkContact, on_delete=models.PROTECT, related_name="absences")
+    retired_on = models.DateField(_("left the network on"))
+    retired_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    rejoined_on = models.DateField(_("back in the network on"))
+    reinstated_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["retired_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rejoined_on__gte=models.F("retired_on")), name="programme_absence_in_order"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contact_id}: {self.retired_on}–{self.rejoined_on}"
+
+    def audit_region_code(self) -> str | None:
+        return self.contact.desa_binaan.desa_id
 
 
 class Activity(_InDesa):

@@ -18,6 +18,7 @@ from sigap.programme.models import (
     DesaBinaan,
     DesaStatusChange,
     KnowledgeTest,
+    NetworkAbsence,
     NetworkContact,
     ParticipantCount,
     ParticipantGroup,
@@ -83,7 +84,8 @@ def pimpasa_choices(*, user: Any, desa_binaan: DesaBinaan) -> QuerySet[Any]:
 
 
 def contacts(*, user: Any, desa_binaan: DesaBinaan) -> QuerySet[NetworkContact]:
-    """The current network, masked: names and phones stay sealed until ``services.contact_reveal``."""
+    """The current network, masked: names and phones stay sealed until ``services.contact_reveal``.
+    A member taken back after leaving is current again, with the time they were away."""
     return _network(user, desa_binaan).filter(retired_on__isnull=True)
 
 
@@ -93,7 +95,16 @@ def retired_contacts(*, user: Any, desa_binaan: DesaBinaan) -> QuerySet[NetworkC
 
 
 def _network(user: Any, desa_binaan: DesaBinaan) -> QuerySet[NetworkContact]:
-    return restrict(NetworkContact.objects.filter(desa_binaan=desa_binaan), user, "view")
+    """The village's members with the times each was away (``past_absences``, oldest first): one more
+    query for the whole list."""
+    absences = Prefetch(
+        "absences",
+        queryset=restrict(NetworkAbsence.objects.order_by("retired_on", "pk"), user, "view"),
+        to_attr="past_absences",
+    )
+    return restrict(NetworkContact.objects.filter(desa_binaan=desa_binaan), user, "view").prefetch_related(
+        absences
+    )
 
 
 def contact_get(*, user: Any, desa_binaan: DesaBinaan, pk: int) -> NetworkContact | None:
@@ -252,7 +263,11 @@ def test_public(*, code: str) -> KnowledgeTest | None:
 
 
 def test_summary(*, user: Any, test: KnowledgeTest) -> stats.Summary:
-    sheets = list(restrict(TestResponse.objects.filter(test=test), user, "view"))
+    return _summary(list(restrict(TestResponse.objects.filter(test=test), user, "view")))
+
+
+def _summary(sheets: list[TestResponse]) -> stats.Summary:
+    """The figures of one test's sheets, in the order they were sent (the means add in that order)."""
     pre = [s.percent for s in sheets if s.phase == Phase.PRE]
     post = [s.percent for s in sheets if s.phase == Phase.POST]
     by_id = {s.pk: s for s in sheets}
@@ -265,13 +280,26 @@ def test_summary(*, user: Any, test: KnowledgeTest) -> stats.Summary:
 
 
 def village_over_time(*, user: Any, desa_binaan: DesaBinaan) -> list[tuple[Activity, stats.Summary]]:
-    """Each activity of the village that has a test, oldest first, with its figures."""
-    rows = []
-    for activity in activities(user=user, desa_binaan=desa_binaan).order_by("held_on", "pk"):
-        test = test_of(user=user, activity=activity)
-        if test is not None:
-            rows.append((activity, test_summary(user=user, test=test)))
-    return rows
+    """Each activity of the village that has a test, oldest first, with its figures.
+
+    Three queries whatever the number of activities: the activities, their tests and all the tests'
+    sheets (each through ``restrict``); each test's figures come from its own sheets, as
+    :func:`test_summary` computes them."""
+    rows = list(activities(user=user, desa_binaan=desa_binaan).order_by("held_on", "pk"))
+    sheets = Prefetch(
+        "responses",
+        queryset=restrict(TestResponse.objects.order_by("pk"), user, "view"),
+        to_attr="visible_sheets",
+    )
+    tests = {
+        test.activity_id: test
+        for test in restrict(
+            KnowledgeTest.objects.filter(activity__desa_binaan=desa_binaan), user, "view"
+        ).prefetch_related(sheets)
+    }
+    return [
+        (activity, _summary(tests[activity.pk].visible_sheets)) for activity in rows if activity.pk in tests
+    ]
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ from sigap.programme.models import (
     DesaStatusChange,
     KnowledgeTest,
     Material,
+    NetworkAbsence,
     NetworkContact,
     ParticipantCount,
     ParticipantGroup,
@@ -400,10 +401,15 @@ def contact_add(
     return contact
 
 
+def _locked_contact(actor: Any, contact: NetworkContact) -> NetworkContact:
+    """The contact, locked, for a change by ``actor`` (the same reach for every change of a member)."""
+    require(actor, contact)  # the contact's own reach is its village's (NetworkContact.access_filter)
+    return NetworkContact.objects.select_for_update().select_related("desa_binaan").get(pk=contact.pk)
+
+
 def _require_current_contact(actor: Any, contact: NetworkContact) -> NetworkContact:
     """The contact, locked, for a change by ``actor``; a retired member stays as it was."""
-    require(actor, contact)  # the contact's own reach is its village's (NetworkContact.access_filter)
-    locked = NetworkContact.objects.select_for_update().select_related("desa_binaan").get(pk=contact.pk)
+    locked = _locked_contact(actor, contact)
     if locked.retired_on is not None:
         raise ApplicationError(_("This member has left the network; the record is kept as it was."))
     return locked
@@ -445,7 +451,10 @@ def contact_update(
 
 @transaction.atomic
 def contact_retire(*, actor: Any, contact: NetworkContact, retired_on: date) -> NetworkContact:
-    """Record that a member left the network on ``retired_on``. The row stays (history), shown apart."""
+    """Record that a member left the network on ``retired_on``. The row stays (history), shown apart.
+
+    A member taken back earlier cannot leave again before the day they came back: their absences
+    never overlap."""
     contact = _require_current_contact(actor, contact)
     if retired_on > timezone.localdate():
         raise ApplicationError(_("The day a member left cannot be in the future."))
@@ -455,6 +464,12 @@ def contact_retire(*, actor: Any, contact: NetworkContact, retired_on: date) -> 
             _("A member cannot leave the network before the village was designated (%(date)s).")
             % {"date": date_format(designated_on, "DATE_FORMAT")}
         )
+    last = contact.absences.order_by("-rejoined_on", "-pk").first()
+    if last is not None and retired_on < last.rejoined_on:
+        raise ApplicationError(
+            _("This member came back to the network on %(date)s: they cannot leave before that.")
+            % {"date": date_format(last.rejoined_on, "DATE_FORMAT")}
+        )
     contact.retired_on = retired_on
     contact.retired_by = actor
     contact.save(update_fields=["retired_on", "retired_by"])
@@ -463,6 +478,51 @@ def contact_retire(*, actor: Any, contact: NetworkContact, retired_on: date) -> 
         action="programme.contact_retire",
         obj=contact,
         metadata={"role": contact.role, "retired_on": retired_on.isoformat()},
+    )
+    return contact
+
+
+@transaction.atomic
+def contact_reinstate(*, actor: Any, contact: NetworkContact, rejoined_on: date) -> NetworkContact:
+    """Take a former member back into the network on ``rejoined_on``, on the same row.
+
+    Only a member who left; ``rejoined_on`` not in the future and not before the day they left. The
+    retirement (its day and who recorded it) moves to a :class:`NetworkAbsence` with ``rejoined_on``,
+    and the member is current again: listed with the network, changed and retired like any member,
+    with the time they were away shown. The same reach as changing or retiring a member. The
+    ``programme.contact_reinstate`` event names the role, the fields of the member that were cleared
+    and the absence row, never a name, a phone number or a date."""
+    contact = _locked_contact(actor, contact)
+    retired_on = contact.retired_on
+    if retired_on is None:
+        raise ApplicationError(
+            _("This member is in the network now: only a former member can be taken back.")
+        )
+    if rejoined_on > timezone.localdate():
+        raise ApplicationError(
+            _("The day a member came back cannot be in the future."), extra={"field": "rejoined_on"}
+        )
+    if rejoined_on < retired_on:
+        raise ApplicationError(
+            _("The member left the network on %(date)s: they cannot come back before that.")
+            % {"date": date_format(retired_on, "DATE_FORMAT")},
+            extra={"field": "rejoined_on"},
+        )
+    absence = NetworkAbsence.objects.create(
+        contact=contact,
+        retired_on=retired_on,
+        retired_by_id=contact.retired_by_id,
+        rejoined_on=rejoined_on,
+        reinstated_by=actor,
+    )
+    contact.retired_on = None
+    contact.retired_by = None
+    contact.save(update_fields=["retired_on", "retired_by"])
+    audit_record(
+        actor=actor,
+        action="programme.contact_reinstate",
+        obj=contact,
+        metadata={"role": contact.role, "fields": ["retired_on", "retired_by"], "absence": absence.pk},
     )
     return contact
 

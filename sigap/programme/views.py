@@ -44,11 +44,19 @@ from sigap.programme.forms import (
     DesignateForm,
     ParticipantsForm,
     QuestionForm,
+    ReinstateForm,
     RetireForm,
     SheetForm,
     UnassignForm,
 )
-from sigap.programme.models import Activity, DesaBinaan, KnowledgeTest, ParticipantCount, Phase
+from sigap.programme.models import (
+    Activity,
+    DesaBinaan,
+    KnowledgeTest,
+    NetworkContact,
+    ParticipantCount,
+    Phase,
+)
 
 #: Sheets per address and hour: a whole school class shares one address behind its Wi-Fi.
 SUBMIT_LIMIT = (300, 3600)
@@ -197,26 +205,39 @@ def desa_edit(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "programme/desa_edit.html", context, status=400 if form.errors else 200)
 
 
+#: What the member page does: change or retire a current member, take a former member back.
+CONTACT_ACTIONS = ("edit", "retire", "reinstate")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def contact_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    """Change a member's role, name or phone, or record that they left the network."""
+    """A member's page: change a current member's role, name or phone, or record that they left; take a
+    former member back into the network."""
     desa_binaan = _changeable_desa(request, code)
     user = request.user
     contact = selectors.contact_get(user=user, desa_binaan=desa_binaan, pk=pk)
     if contact is None:
         raise Http404
     back = reverse("programme:desa", args=[desa_binaan.desa_id]) + "#jaringan"
-    if contact.is_retired:
-        messages.info(request, _("This member has left the network; the record is kept as it was."))
-        return redirect(back)
     action = request.POST.get("action", "") if request.method == "POST" else ""
+    if request.method == "POST" and action not in CONTACT_ACTIONS:
+        return HttpResponse(status=400)
+    if action and (action == "reinstate") != contact.is_retired:
+        # A page left open while the member left or came back: show the member as they are now.
+        messages.info(
+            request,
+            _("This member has left the network; the record is kept as it was.")
+            if contact.is_retired
+            else _("This member is in the network now: only a former member can be taken back."),
+        )
+        return redirect(request.path)
+    if contact.is_retired:
+        return _former_contact(request, desa_binaan, contact, back=back, posted=bool(action))
     edit_form = ContactEditForm(request.POST if action == "edit" else None, initial={"role": contact.role})
     retire_form = RetireForm(
         request.POST if action == "retire" else None, initial={"retired_on": timezone.localdate()}
     )
-    if request.method == "POST" and action not in ("edit", "retire"):
-        return HttpResponse(status=400)
     form = edit_form if action == "edit" else retire_form
     if action and form.is_valid():
         try:
@@ -235,7 +256,29 @@ def contact_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             )
             return redirect(back)
     context = {"db": desa_binaan, "contact": contact, "edit_form": edit_form, "retire_form": retire_form}
-    response = render(request, "programme/contact.html", context, status=400 if action else 200)
+    return _contact_page(request, context, posted=bool(action))
+
+
+def _former_contact(
+    request: HttpRequest, desa_binaan: DesaBinaan, contact: NetworkContact, *, back: str, posted: bool
+) -> HttpResponse:
+    """A former member's page: the day they left, and the form that takes them back."""
+    form = ReinstateForm(request.POST if posted else None, initial={"rejoined_on": timezone.localdate()})
+    if posted and form.is_valid():
+        try:
+            services.contact_reinstate(actor=request.user, contact=contact, **form.cleaned_data)
+        except ApplicationError as exc:
+            field = exc.extra.get("field")  # a date the member's history refuses: under that date
+            form.add_error(field if field in form.fields else None, str(exc.message))
+        else:
+            messages.success(request, _("The member is back in the network."))
+            return redirect(back)
+    context = {"db": desa_binaan, "contact": contact, "reinstate_form": form}
+    return _contact_page(request, context, posted=posted)
+
+
+def _contact_page(request: HttpRequest, context: dict[str, Any], *, posted: bool) -> HttpResponse:
+    response = render(request, "programme/contact.html", context, status=400 if posted else 200)
     response["Cache-Control"] = "no-store"  # a name or number typed into the form comes back in it
     return response
 

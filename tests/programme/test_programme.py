@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -353,3 +354,102 @@ def test_the_village_list_reads_each_current_pimpasa_in_one_query(programme) -> 
     assert lontar is not None and lontar == selectors.current_pimpasa(
         user=user, desa_binaan=lontar.desa_binaan
     )
+
+
+# --- knowledge gain over time: a constant number of queries ---------------------------------------
+
+
+def _over_time_one_by_one(*, user, desa_binaan: DesaBinaan) -> list[tuple[Activity, Any]]:
+    """``village_over_time`` as it was (a test and its sheets read per activity): the oracle."""
+    rows = []
+    for activity in selectors.activities(user=user, desa_binaan=desa_binaan).order_by("held_on", "pk"):
+        test = selectors.test_of(user=user, activity=activity)
+        if test is not None:
+            rows.append((activity, selectors.test_summary(user=user, test=test)))
+    return rows
+
+
+def _tested_activity(actor, desa_binaan: DesaBinaan, n: int, *, held_on: date) -> Activity:
+    """An activity with a test and ``n`` + 2 pre sheets, some post sheets paired, some not."""
+    activity = services.activity_record(
+        actor=actor,
+        desa_binaan=desa_binaan,
+        kind="sosialisasi",
+        title=f"Sosialisasi ke-{n}",
+        held_on=held_on,
+        place="Balai desa",
+        materials=["modus_tppo"],
+    )
+    test = services.test_attach(actor=actor, activity=activity)
+    codes = [item.code for item in test.ordered_items()]
+    for i in range(n + 2):
+        pre = services.test_submit(
+            test=test, phase=Phase.PRE, answers={c: (i + k) % 3 for k, c in enumerate(codes)}
+        )
+        if i % 3 != 2:
+            services.test_submit(
+                test=test,
+                phase=Phase.POST,
+                answers={c: (i * k) % 2 for k, c in enumerate(codes)},
+                pair_code=pre.pair_code if i % 3 == 0 else "",
+            )
+    return activity
+
+
+def test_knowledge_gain_over_time_reads_as_many_queries_for_five_activities_as_for_one(programme) -> None:
+    """It used to read each activity's test and sheets separately (two queries per activity)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    pimpasa = programme["pimpasa.tirtayasa"]
+    lontar = DesaBinaan.objects.get(desa_id=LONTAR)
+    pimpasa.scope_codes()  # read once per request (cached on the account), not per activity
+    with CaptureQueriesContext(connection) as one:
+        rows = selectors.village_over_time(user=pimpasa, desa_binaan=lontar)
+    assert [a for a, _ in rows] == [_seed_event()]
+    for n, held_on in enumerate((date(2026, 1, 20), date(2025, 12, 1), date(2026, 1, 20), date(2026, 2, 3))):
+        _tested_activity(pimpasa, lontar, n, held_on=held_on)
+    services.activity_record(  # no test: not listed
+        actor=pimpasa,
+        desa_binaan=lontar,
+        kind="kunjungan",
+        title="Kunjungan rumah",
+        held_on=date(2026, 1, 5),
+        place="Dusun Pesisir",
+        materials=[],
+    )
+    with CaptureQueriesContext(connection) as five:
+        rows = selectors.village_over_time(user=pimpasa, desa_binaan=lontar)
+    assert len(rows) == 5 and rows[0][0] == _seed_event()
+    assert len(five.captured_queries) == len(one.captured_queries) == 3
+
+
+def test_knowledge_gain_over_time_is_what_the_activity_by_activity_reading_gave(programme) -> None:
+    pimpasa = programme["pimpasa.tirtayasa"]
+    lontar = DesaBinaan.objects.get(desa_id=LONTAR)
+    for n, held_on in enumerate((date(2026, 1, 20), date(2025, 12, 1), date(2026, 1, 20), date(2026, 2, 3))):
+        _tested_activity(pimpasa, lontar, n, held_on=held_on)
+    empty = services.activity_record(
+        actor=pimpasa,
+        desa_binaan=lontar,
+        kind="sosialisasi",
+        title="Tes tanpa lembar jawaban",
+        held_on=date(2026, 2, 10),
+        place="Balai desa",
+        materials=[],
+    )
+    services.test_attach(actor=pimpasa, activity=empty)  # a test nobody has answered yet
+    for username in (
+        "pimpasa.tirtayasa",
+        "supervisor.serang",
+        "kader.lontar",
+        "analis.banten",
+        "pusat",
+        "admin",
+        "supervisor.tangerang",
+        "mitra.polres",
+    ):
+        user = programme[username]
+        expected = _over_time_one_by_one(user=user, desa_binaan=lontar)
+        assert selectors.village_over_time(user=user, desa_binaan=lontar) == expected, username
+        assert (len(expected) == 6) is (username not in ("supervisor.tangerang", "mitra.polres")), username

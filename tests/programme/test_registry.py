@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -19,7 +20,7 @@ from sigap.core.exceptions import ApplicationError
 from sigap.organisations.models import Organisation
 from sigap.programme import selectors, services
 from sigap.programme.demo import demo_programme
-from sigap.programme.models import DesaBinaan, DesaStatusChange, NetworkContact
+from sigap.programme.models import DesaBinaan, DesaStatusChange, NetworkAbsence, NetworkContact
 
 WARGASARA = "36.04.13.2009"  # Tirtayasa, Kabupaten Serang: not designated in the demo
 TIRTAYASA = "36.04.13"  # a kecamatan, not a village
@@ -400,6 +401,124 @@ def test_only_the_territory_s_officers_change_the_network(programme, username) -
         services.contact_retire(actor=programme[username], contact=_sekdes(), retired_on=date(2026, 1, 1))
 
 
+# --- services: taking a former member back --------------------------------------------------------
+
+
+def _absences(contact: NetworkContact) -> list[tuple[date, date]]:
+    return [(a.retired_on, a.rejoined_on) for a in NetworkAbsence.objects.filter(contact=contact)]
+
+
+def _shown_absences(user, desa_binaan: DesaBinaan, contact: NetworkContact) -> list[tuple[date, date]]:
+    """The member's absences as the village page reads them (with the current network)."""
+    current: Any = next(c for c in selectors.contacts(user=user, desa_binaan=desa_binaan) if c == contact)
+    return [(a.retired_on, a.rejoined_on) for a in current.past_absences]
+
+
+def test_a_former_member_is_taken_back_on_the_same_row_and_the_time_away_is_kept(programme) -> None:
+    pimpasa, supervisor = programme["pimpasa.tirtayasa"], programme["supervisor.serang"]
+    lontar = DesaBinaan.objects.get(desa_id=LONTAR)
+    contact = _sekdes()
+    services.contact_retire(actor=pimpasa, contact=contact, retired_on=date(2026, 2, 1))
+
+    back = services.contact_reinstate(actor=supervisor, contact=contact, rejoined_on=date(2026, 3, 1))
+
+    assert back.pk == contact.pk and back.retired_on is None and back.retired_by is None
+    contact.refresh_from_db()
+    assert not contact.is_retired and unseal(contact.name_sealed) == "Endi"  # the same member, kept
+    (absence,) = NetworkAbsence.objects.filter(contact=contact)
+    assert (absence.retired_on, absence.rejoined_on) == (date(2026, 2, 1), date(2026, 3, 1))
+    assert absence.retired_by == pimpasa and absence.reinstated_by == supervisor
+    assert _shown_absences(pimpasa, lontar, contact) == _absences(contact)
+    assert contact not in selectors.retired_contacts(user=pimpasa, desa_binaan=lontar)
+    event = AuditEvent.objects.get(action="programme.contact_reinstate", object_id=str(contact.pk))
+    assert event.actor == supervisor and event.region_id == LONTAR
+    assert event.metadata == {"role": "sekdes", "fields": ["retired_on", "retired_by"], "absence": absence.pk}
+    for value in ("Endi", "0812", "2026", "03-01", "02-01"):  # no name, number or date in the audit
+        assert value not in str(event.metadata), value
+    # a member again: changed, and may leave again (not before the day they came back) ...
+    services.contact_update(actor=pimpasa, contact=contact, role="kepala_desa")
+    with pytest.raises(ApplicationError):
+        services.contact_retire(actor=pimpasa, contact=contact, retired_on=date(2026, 2, 28))
+    services.contact_retire(actor=pimpasa, contact=contact, retired_on=date(2026, 3, 1))  # the same day
+    # ... and be taken back again: each absence kept, oldest first
+    services.contact_reinstate(actor=pimpasa, contact=contact, rejoined_on=date(2026, 4, 1))
+    assert _absences(contact) == [(date(2026, 2, 1), date(2026, 3, 1)), (date(2026, 3, 1), date(2026, 4, 1))]
+    assert _shown_absences(pimpasa, lontar, contact) == _absences(contact)
+
+
+def test_a_member_is_taken_back_on_the_day_they_left(programme) -> None:
+    pimpasa = programme["pimpasa.tirtayasa"]
+    contact = _sekdes()
+    services.contact_retire(actor=pimpasa, contact=contact, retired_on=date(2026, 2, 1))
+    services.contact_reinstate(actor=pimpasa, contact=contact, rejoined_on=date(2026, 2, 1))
+    assert _absences(contact) == [(date(2026, 2, 1), date(2026, 2, 1))] and not _sekdes().is_retired
+
+
+def test_leaving_again_before_the_day_the_member_came_back_is_refused(programme, english) -> None:
+    pimpasa = programme["pimpasa.tirtayasa"]
+    contact = _sekdes()
+    services.contact_retire(actor=pimpasa, contact=contact, retired_on=date(2026, 2, 1))
+    services.contact_reinstate(actor=pimpasa, contact=contact, rejoined_on=date(2026, 3, 1))
+    with pytest.raises(ApplicationError) as refused:
+        services.contact_retire(actor=pimpasa, contact=contact, retired_on=date(2026, 2, 15))
+    message = str(refused.value.message)
+    assert (
+        "came back to the network on" in message and date_format(date(2026, 3, 1), "DATE_FORMAT") in message
+    )
+    assert _sekdes().retired_on is None
+
+
+@pytest.mark.parametrize(
+    ("retire", "rejoined_on", "message"),
+    [
+        (False, date(2026, 3, 1), "only a former member can be taken back"),
+        (True, date(2999, 1, 1), "cannot be in the future"),
+        (True, date(2026, 1, 31), "they cannot come back before that"),  # the day before they left
+    ],
+)
+def test_taking_a_member_back_is_checked(programme, english, retire, rejoined_on, message) -> None:
+    pimpasa = programme["pimpasa.tirtayasa"]
+    contact = _sekdes()
+    if retire:
+        services.contact_retire(actor=pimpasa, contact=contact, retired_on=date(2026, 2, 1))
+    before = AuditEvent.objects.count()
+    with pytest.raises(ApplicationError) as refused:
+        services.contact_reinstate(actor=pimpasa, contact=contact, rejoined_on=rejoined_on)
+    assert message in str(refused.value.message)
+    if rejoined_on == date(2026, 1, 31):
+        assert date_format(date(2026, 2, 1), "DATE_FORMAT") in str(refused.value.message)
+        assert refused.value.extra == {"field": "rejoined_on"}
+    assert _sekdes().retired_on == (date(2026, 2, 1) if retire else None)  # nothing changed
+    assert not NetworkAbsence.objects.exists() and AuditEvent.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    "username", ["kader.lontar", "analis.banten", "pusat", "mitra.polres", "supervisor.tangerang"]
+)
+def test_only_the_territory_s_officers_take_a_member_back(programme, username) -> None:
+    contact = _sekdes()
+    services.contact_retire(
+        actor=programme["pimpasa.tirtayasa"], contact=contact, retired_on=date(2026, 2, 1)
+    )
+    with pytest.raises(PermissionDenied):
+        services.contact_reinstate(actor=programme[username], contact=contact, rejoined_on=date(2026, 3, 1))
+    assert _sekdes().retired_on == date(2026, 2, 1) and not NetworkAbsence.objects.exists()
+    assert not AuditEvent.objects.filter(action="programme.contact_reinstate").exists()
+
+
+def test_an_absence_cannot_end_before_it_began_even_outside_the_services(programme) -> None:
+    from django.db import IntegrityError, transaction
+
+    contact = _sekdes()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        NetworkAbsence.objects.create(
+            contact=contact,
+            retired_on=date(2026, 2, 1),
+            rejoined_on=date(2026, 1, 1),
+            reinstated_by=programme["admin"],
+        )
+
+
 # --- selectors ------------------------------------------------------------------------------------
 
 
@@ -641,11 +760,94 @@ def test_changing_and_retiring_a_member_through_the_page(programme) -> None:
     current = desa.split('id="network-current"')[1].split("</table>")[0]
     retired = desa.split('id="network-retired"')[1].split("</table>")[0]
     assert "Sekretaris Desa" not in current and "Sekretaris Desa" in retired and "1 Feb 2026" in retired
-    assert url not in desa  # a former member is no longer changed ...
+    assert 'class="contact-edit"' not in retired and 'class="contact-reinstate"' in retired
     shown = client.post(desa_url, {"action": "reveal", "contact": contact.pk})
-    assert "Endi Suhendi" in shown.content.decode()  # ... but still shown on request (audited)
-    # the edit page of a former member sends back to the village
-    assert client.get(url).status_code == 302
+    assert "Endi Suhendi" in shown.content.decode()  # still shown on request (audited)
+    # a former member is no longer changed: their page offers only to take them back
+    former = client.get(url).content.decode()
+    assert 'id="contact-reinstate-form"' in former and 'id="contact-edit-form"' not in former
+    stale = client.post(url, {"action": "edit", "role": "guru", "name": "Lain"})  # a page left open
+    assert stale.status_code == 302 and stale["Location"] == url
+    assert NetworkContact.objects.get(pk=contact.pk).role == "sekdes"
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_taking_a_former_member_back_through_the_page(programme, language) -> None:
+    pimpasa = programme["pimpasa.tirtayasa"]
+    contact = _sekdes()
+    services.contact_retire(actor=pimpasa, contact=contact, retired_on=date(2026, 2, 1))
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.force_login(pimpasa)
+    url = reverse("programme:contact", args=[LONTAR, contact.pk])
+    desa_url = reverse("programme:desa", args=[LONTAR])
+    retired = client.get(desa_url).content.decode().split('id="network-retired"')[1].split("</table>")[0]
+    assert url in retired  # the former member's row links to their page
+    page = client.get(url)
+    body = page.content.decode()
+    assert page.status_code == 200 and 'id="contact-reinstate-form"' in body and "Endi" not in body
+    assert 'id="contact-edit-form"' not in body and 'id="contact-retire-form"' not in body
+    assert f'value="{timezone.localdate().isoformat()}"' in body  # today, in the form a date field needs
+    # a day before the member left: refused under the date, the typed day kept, nothing saved
+    early = client.post(url, {"action": "reinstate", "rejoined_on": "2026-01-15"})
+    text = early.content.decode()
+    assert early.status_code == 400 and 'value="2026-01-15"' in text
+    error = text.split('id="id_rejoined_on_error">', 1)[1].split("</div>", 1)[0]
+    with translation.override(language):
+        assert date_format(date(2026, 2, 1), "DATE_FORMAT") in error
+    if language == "en":
+        assert "they cannot come back before that" in error
+    future = (timezone.localdate() + timedelta(days=3)).isoformat()
+    late = client.post(url, {"action": "reinstate", "rejoined_on": future})
+    assert late.status_code == 400 and f'value="{future}"' in late.content.decode()
+    if language == "en":
+        assert "cannot be in the future" in late.content.decode()
+    empty = client.post(url, {"action": "reinstate", "rejoined_on": ""})
+    assert empty.status_code == 400
+    assert ("Bidang ini tidak boleh kosong." if language == "id" else "This field is required.") in (
+        empty.content.decode()
+    )
+    assert _sekdes().retired_on == date(2026, 2, 1) and not NetworkAbsence.objects.exists()
+    # the right day: back with the network, the time away shown with the member
+    done = client.post(url, {"action": "reinstate", "rejoined_on": "2026-03-01"})
+    assert done.status_code == 302 and done["Location"] == desa_url + "#jaringan"
+    desa = client.get(desa_url).content.decode()
+    current = desa.split('id="network-current"')[1].split("</table>")[0]
+    assert url in current and "1 Feb 2026" in current and "1 Mar 2026" in current
+    assert 'id="network-retired"' not in desa  # the demo's only former member is back
+    member = client.get(url).content.decode()
+    assert 'id="contact-edit-form"' in member and "1 Feb 2026" in member and "1 Mar 2026" in member
+    if language == "en":
+        assert "Left the network on 1 Feb 2026, back on 1 Mar 2026" in current
+    # a page left open on the former member: sent back to the member as they are now, nothing done
+    stale = client.post(url, {"action": "reinstate", "rejoined_on": "2026-03-02"})
+    assert stale.status_code == 302 and stale["Location"] == url
+    assert _absences(_sekdes()) == [(date(2026, 2, 1), date(2026, 3, 1))]
+
+
+def test_taking_a_member_back_on_the_page_is_refused_to_readers_and_other_offices(programme) -> None:
+    contact = _sekdes()
+    services.contact_retire(
+        actor=programme["pimpasa.tirtayasa"], contact=contact, retired_on=date(2026, 2, 1)
+    )
+    url = reverse("programme:contact", args=[LONTAR, contact.pk])
+    form = {"action": "reinstate", "rejoined_on": "2026-03-01"}
+    for username, status in (
+        ("kader.lontar", 403),
+        ("analis.banten", 403),
+        ("pusat", 403),
+        ("mitra.polres", 403),
+        ("supervisor.tangerang", 404),
+    ):
+        client = _signed_in(programme[username])
+        assert client.get(url).status_code == status, username
+        assert client.post(url, form).status_code == status, username
+    # the member's id under another village of the same PIMPASA: not found
+    other = reverse("programme:contact", args=["36.04.13.2006", contact.pk])
+    assert _signed_in(programme["pimpasa.tirtayasa"]).post(other, form).status_code == 404
+    assert _sekdes().retired_on == date(2026, 2, 1) and not NetworkAbsence.objects.exists()
+    # the village focal point reads the village but not its network, nor who left and came back
+    kader = _signed_in(programme["kader.lontar"]).get(reverse("programme:desa", args=[LONTAR]))
+    assert 'id="network-retired"' not in kader.content.decode()
 
 
 def test_the_network_pages_refuse_readers_and_other_villages(programme) -> None:
