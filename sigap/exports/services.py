@@ -20,6 +20,7 @@ from django.utils import timezone
 from sigap.audit.services import audit_record
 from sigap.cases.models import Case
 from sigap.core.access import restrict
+from sigap.exports import htcds
 from sigap.intake.models import Report
 
 SIGNAL_HEADER = ("id", "received", "channel", "desa_code", "desa_name", "risk", "modus", "status")
@@ -123,6 +124,14 @@ def export_cases(*, user: Any, fmt: str) -> Export:
     count = qs.count()
     export_audit(actor=user, export="cases", fmt=fmt, rows=count)
     return Export("cases", CASE_HEADER, case_rows(qs), count)
+
+
+def export_htcds(*, user: Any, fmt: str) -> Iterator[dict[str, object]]:
+    """The HTCDS records of the cases ``user`` may see, audited as one ``export.run`` (rows = cases)
+    before any is built; the records are built lazily, a chunk of cases at a time."""
+    qs = cases_queryset(user)
+    export_audit(actor=user, export="htcds", fmt=fmt, rows=qs.count())
+    return htcds.case_records(qs, user)
 
 
 class _Echo:

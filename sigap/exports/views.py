@@ -6,7 +6,6 @@ A role with no reach on cases (village focal points, partner liaisons) gets 403 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -77,12 +76,6 @@ def cases_xlsx(request: HttpRequest) -> FileResponse:
     return _xlsx(services.export_cases(user=request.user, fmt="xlsx"))
 
 
-def _htcds_cases(request: HttpRequest, fmt: str) -> Iterator[dict[str, object]]:
-    qs = services.cases_queryset(request.user)
-    services.export_audit(actor=request.user, export="htcds", fmt=fmt, rows=qs.count())
-    return htcds.case_records(qs, request.user)
-
-
 @login_required
 @require_GET
 def htcds_json(request: HttpRequest) -> HttpResponse:
@@ -90,7 +83,7 @@ def htcds_json(request: HttpRequest) -> HttpResponse:
     document = {
         "standard": htcds.STANDARD,
         "generated_at": timezone.now().isoformat(timespec="seconds"),
-        "cases": list(_htcds_cases(request, "json")),
+        "cases": list(services.export_htcds(user=request.user, fmt="json")),
     }
     response = HttpResponse(
         json.dumps(document, ensure_ascii=False, indent=1), content_type="application/json; charset=utf-8"
@@ -103,7 +96,7 @@ def htcds_json(request: HttpRequest) -> HttpResponse:
 @require_GET
 def htcds_csv(request: HttpRequest) -> StreamingHttpResponse:
     require_reach(request.user, Case)
-    records = _htcds_cases(request, "csv")
+    records = services.export_htcds(user=request.user, fmt="csv")
     rows = (row for record in records for row in htcds.csv_rows(record))
     response = StreamingHttpResponse(
         services.csv_lines(htcds.CSV_HEADER, rows), content_type="text/csv; charset=utf-8"

@@ -99,3 +99,15 @@ def test_formula_cells_are_quoted_and_xlsx_round_trips() -> None:
     )
     data = write_xlsx(["a", "b"], [["x & <y>", 1], ["", "\x01z"]]).read()
     assert read_xlsx(data) == [["a", "b"], ["x & <y>", "1"], ["", "z"]]
+
+
+def test_the_htcds_service_audits_once_before_building_and_keeps_to_the_user_s_cases(world) -> None:
+    """services.export_htcds: one export.run with the number of cases, written before a record is
+    built (the records are a lazy iterator), and only the cases the user may see."""
+    from sigap.exports.services import export_htcds
+
+    records = export_htcds(user=world.users["supervisor.tangerang"], fmt="json")
+    (event,) = AuditEvent.objects.filter(action="export.run")
+    assert event.metadata == {"export": "htcds", "format": "json", "rows": 1}
+    built = list(records)
+    assert len(built) == 1 and world.case_serang.number not in str(built)
