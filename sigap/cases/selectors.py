@@ -322,31 +322,24 @@ def _case_audit_about(case: Case, decisions: dict[int, TriageDecision]) -> Q:
 
 
 @dataclass(frozen=True)
-class CaseReads:
-    """Who was shown the case's sealed data: how many reads, and the newest of them."""
+class CaseAudit:
+    """The case's audit, as its page shows it: the trail of what was done, and apart from it the
+    reads of its sealed data (every page view leaves one; in the trail, a case viewed a few hundred
+    times would show nothing but reads)."""
 
-    count: int
-    latest: list[AuditEvent]
-
-
-def case_reads(*, user: Any, case: Case, limit: int = 20) -> CaseReads:
-    """The reads of the case's sealed data (notes, referral texts, persons' identifiers, reporters)
-    that ``user`` may see: every page view leaves one, so they are kept apart from the trail."""
-    decisions = {d.pk: d for d in TriageDecision.objects.filter(case=case)}
-    reads = restrict(AuditEvent.objects.filter(_case_audit_about(case, decisions), action=READ), user, "view")
-    return CaseReads(reads.count(), list(reads.order_by("-id")[:limit]))
+    trail: list[TrailEntry]  # the newest ``limit`` events that are not reads, oldest first
+    read_count: int
+    reads: list[AuditEvent]  # the newest ``reads_limit`` reads, newest first
 
 
-def case_audit(*, user: Any, case: Case, limit: int = 200) -> list[TrailEntry]:
+def case_audit(*, user: Any, case: Case, limit: int = 200, reads_limit: int = 20) -> CaseAudit:
     """The audit events of the case, its decisions and its signals that ``user`` may read (the
-    supervisor's view of "who did what, when and why"), oldest first, each with its reason; the
-    newest ``limit`` of them. Reads of sealed data are not in it (see :func:`case_reads`): a case
-    viewed a few hundred times would otherwise show nothing but reads."""
+    supervisor's view of "who did what, when and why"), each with its reason; the reads of sealed
+    data (notes, referral texts, persons' identifiers, reporters) counted and listed apart."""
     decisions = {d.pk: d for d in TriageDecision.objects.filter(case=case)}
-    about = _case_audit_about(case, decisions)
-    events = list(
-        restrict(AuditEvent.objects.filter(about).exclude(action=READ), user, "view").order_by("-id")[:limit]
-    )[::-1]
+    about = restrict(AuditEvent.objects.filter(_case_audit_about(case, decisions)), user, "view")
+    reads = about.filter(action=READ)
+    events = list(about.exclude(action=READ).order_by("-id")[:limit])[::-1]
     moves = dict(
         CaseTransition.objects.filter(case=case).values_list("pk", "reason")
     )  # one query: every move's reason
@@ -366,7 +359,7 @@ def case_audit(*, user: Any, case: Case, limit: int = 200) -> list[TrailEntry]:
             if decision is not None:
                 reason = decision.reversal_reason if event.action == "triage.reverse" else decision.reason
         trail.append(TrailEntry(event, reason))
-    return trail
+    return CaseAudit(trail, reads.count(), list(reads.order_by("-id")[:reads_limit]))
 
 
 OPENING_KINDS = frozenset({TriageKind.OPEN_CASE, TriageKind.REFER_DIRECTLY})

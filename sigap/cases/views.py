@@ -308,7 +308,6 @@ def _case_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, A
         "notes": selectors.case_note_texts(user=user, case=case, purpose="case.detail"),
         "tasks": list(selectors.case_tasks(user=user, case=case)),
         "audit": selectors.case_audit(user=user, case=case),
-        "reads": selectors.case_reads(user=user, case=case),
         "may_change": may_change,
         "transition_form": forms.get("transition_form")
         or TransitionForm(allowed=services.allowed_transitions(case=case, user=user)),

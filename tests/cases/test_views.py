@@ -578,7 +578,7 @@ def test_related_signals_are_not_crowded_out_by_other_territories(users, read_re
 def test_reads_are_listed_apart_so_the_trail_keeps_the_case_s_history(users, case) -> None:
     """Every view of the notes is one more read event on the case: the trail leaves reads out (a case
     viewed hundreds of times still shows how it was opened), the reads have their own list."""
-    from sigap.cases.selectors import case_audit, case_reads
+    from sigap.cases.selectors import case_audit
     from sigap.cases.services import case_note_add
 
     supervisor = users["supervisor.serang"]
@@ -587,17 +587,16 @@ def test_reads_are_listed_apart_so_the_trail_keeps_the_case_s_history(users, cas
     for _ in range(4):
         client.get(reverse("cases:detail", args=[case.pk]))
     case_note_add(case=case, actor=users["pimpasa.tirtayasa"], body="Agen dipanggil.")
-    trail = [entry.event for entry in case_audit(user=supervisor, case=case, limit=3)]
+    audit = case_audit(user=supervisor, case=case, limit=3)
+    trail = [entry.event for entry in audit.trail]
     assert len(trail) == 3 and [e.pk for e in trail] == sorted(e.pk for e in trail)  # oldest first
-    assert all(entry.event.action != "read.sensitive" for entry in case_audit(user=supervisor, case=case))
+    whole = case_audit(user=supervisor, case=case).trail
+    assert all(entry.event.action != "read.sensitive" for entry in whole)
     newest = AuditEvent.objects.filter(object_type="cases.case", object_id=str(case.pk)).exclude(
         action="read.sensitive"
     )
     assert trail[-1] == newest.latest("id")  # the note added last, after the reads
-    assert "case.open" in {
-        e.action for e in (entry.event for entry in case_audit(user=supervisor, case=case))
-    }
-    reads = case_reads(user=supervisor, case=case)
-    assert reads.count == 4 and [e.action for e in reads.latest] == ["read.sensitive"] * 4
+    assert "case.open" in {entry.event.action for entry in whole}
+    assert audit.read_count == 4 and [e.action for e in audit.reads] == ["read.sensitive"] * 4
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert "Pembacaan data terlindungi" in page  # the reads section, in the default language
