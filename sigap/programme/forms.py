@@ -24,6 +24,13 @@ from sigap.programme.selectors import Candidate, ShownItem
 ISO_DATE = "%Y-%m-%d"
 
 
+def _date(label: Any, **kwargs: Any) -> forms.DateField:
+    """A date typed in the browser's date picker, shown back as YYYY-MM-DD (what the picker reads)."""
+    return forms.DateField(
+        label=label, widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE), **kwargs
+    )
+
+
 class SheetForm(forms.Form):
     """One answer sheet: a radio group per question; unanswered questions count as wrong."""
 
@@ -171,16 +178,13 @@ class ContactEditForm(forms.Form):
 
 
 class RetireForm(forms.Form):
-    retired_on = forms.DateField(
-        label=_("Left the network on"), widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE)
-    )
+    retired_on = _date(_("Left the network on"))
 
 
 class ReinstateForm(forms.Form):
-    rejoined_on = forms.DateField(
-        label=_("Back in the network on"),
+    rejoined_on = _date(
+        _("Back in the network on"),
         help_text=_("The day the member rejoined; the time they were away stays in the record."),
-        widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE),
     )
 
 
@@ -190,7 +194,7 @@ class OfficerField(forms.ModelChoiceField):
 
 
 class AssignForm(forms.Form):
-    since = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE))
+    since = _date(_("From"))
 
     def __init__(self, *args: Any, officers: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -199,17 +203,7 @@ class AssignForm(forms.Form):
 
 
 class UnassignForm(forms.Form):
-    until = forms.DateField(
-        label=_("Ends on"),
-        help_text=_("The day the assignment ends, as when a successor starts."),
-        widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE),
-    )
-
-
-def _date(label: Any, **kwargs: Any) -> forms.DateField:
-    return forms.DateField(
-        label=label, widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE), **kwargs
-    )
+    until = _date(_("Ends on"), help_text=_("The day the assignment ends, as when a successor starts."))
 
 
 class OfficeField(forms.ModelChoiceField):
