@@ -279,7 +279,7 @@ def may_change(*, user: Any, obj: Report | Case) -> bool:
 
 def may_place(*, user: Any, report: Report) -> bool:
     """Whether ``user`` may place this signal, which came without a village, in one (national desk)."""
-    return report.desa_id is None and restrict(Report.objects.filter(pk=report.pk), user, "place").exists()
+    return report.desa_id is None and guards.may(user, report, "place")
 
 
 def signal_placements(*, user: Any, report: Report) -> QuerySet[SignalPlacement]:

@@ -43,6 +43,7 @@ from sigap.cases.models import (
     CaseState,
     CaseTask,
     CaseTransition,
+    Risk,
     SignalPlacement,
     TriageDecision,
     TriageKind,
@@ -482,8 +483,7 @@ def signal_place(
     from sigap.regions.models import Level, Region
 
     now = resolve_now(now)
-    if not restrict(Report.objects.filter(pk=report.pk), actor, "place").exists():
-        raise PermissionDenied
+    require(actor, report, "place")
     report = Report.objects.select_for_update().get(pk=report.pk)
     if report.desa_id is not None:
         raise ApplicationError(_("This signal already has a village; its officers decide on it."))
@@ -519,7 +519,8 @@ def signal_place(
 
     # The village's PIMPASA and the supervisors over it, once the placement is committed: a critical
     # signal under their "emergency report" preference, any other as work handed to them.
-    event = NotificationEvent.CRITICAL_SIGNAL if report.risk == "critical" else NotificationEvent.ASSIGNMENT
+    critical = report.risk == Risk.CRITICAL
+    event = NotificationEvent.CRITICAL_SIGNAL if critical else NotificationEvent.ASSIGNMENT
     recipients = list(alert_recipients(report))
     transaction.on_commit(lambda: notify_localised(recipients, message=message, event=event))
     return placement

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils.translation import get_language
 
+from sigap.core import guards
 from sigap.core.access import Reach, reach_of, restrict
 from sigap.organisations.models import Organisation, OrgKind
 from sigap.programme import stats
@@ -187,7 +188,7 @@ def may_reveal(*, user: Any) -> bool:
 
 
 def may_change(*, user: Any, desa_binaan: DesaBinaan) -> bool:
-    return restrict(DesaBinaan.objects.filter(pk=desa_binaan.pk), user, "change").exists()
+    return guards.may(user, desa_binaan, "change")
 
 
 def activities(*, user: Any, desa_binaan: DesaBinaan | None = None) -> QuerySet[Activity]:

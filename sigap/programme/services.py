@@ -22,7 +22,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from sigap.audit.services import audit_read, audit_record
-from sigap.core.access import reach_of, restrict
+from sigap.core import guards
+from sigap.core.access import reach_of
 from sigap.core.crypto import digest, seal, unseal
 from sigap.core.exceptions import ApplicationError
 from sigap.core.guards import require
@@ -61,8 +62,7 @@ ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 
 def _require_change(actor: Any, desa_binaan: DesaBinaan) -> None:
-    if not restrict(DesaBinaan.objects.filter(pk=desa_binaan.pk), actor, "change").exists():
-        raise PermissionDenied
+    guards.require(actor, desa_binaan, "change")
 
 
 def _code(length: int) -> str:
@@ -535,8 +535,7 @@ class ContactDetails:
 
 def contact_reveal(*, actor: Any, contact: NetworkContact) -> ContactDetails:
     """The contact's name and phone for an officer of the territory; the read is audited."""
-    if not restrict(NetworkContact.objects.filter(pk=contact.pk), actor, "reveal").exists():
-        raise PermissionDenied
+    guards.require(actor, contact, "reveal")
     audit_read(actor=actor, obj=contact, fields=["name", "phone"], purpose="programme.network")
     return ContactDetails(name=unseal(contact.name_sealed), phone=unseal(contact.phone_sealed))
 

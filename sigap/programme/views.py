@@ -268,8 +268,7 @@ def _former_contact(
         try:
             services.contact_reinstate(actor=request.user, contact=contact, **form.cleaned_data)
         except ApplicationError as exc:
-            field = exc.extra.get("field")  # a date the member's history refuses: under that date
-            form.add_error(field if field in form.fields else None, str(exc.message))
+            show_refusal(form, exc)  # a date the member's history refuses: under that date
         else:
             messages.success(request, _("The member is back in the network."))
             return redirect(back)

@@ -48,7 +48,7 @@ def referral_get(*, user: Any, pk: int) -> Referral | None:
 
 def may_respond(*, user: Any, referral: Referral) -> bool:
     """Whether ``user`` answers for the partner (accept, decline, outcome)."""
-    return restrict(Referral.objects.filter(pk=referral.pk), user, "respond").exists()
+    return guards.may(user, referral, "respond")
 
 
 def may_work(*, user: Any, case: Case) -> bool:
