@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from sigap.cases.models import CaseState, Risk, TriageKind
 from sigap.cases.selectors import STATUS_ALL, STATUS_OPEN, InboxFilters
 from sigap.cases.services import REASON_MAX
+from sigap.core.forms import date_field
 from sigap.core.taxonomy import Modus
 from sigap.core.territory import is_valid_code
 from sigap.intake.models import Channel, ReportStatus
@@ -188,9 +189,7 @@ class NoteForm(forms.Form):
 
 class TaskForm(forms.Form):
     title = forms.CharField(label=_("Task"), max_length=200)
-    due_on = forms.DateField(
-        label=_("Due on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    due_on = date_field(_("Due on"), required=False)
 
     def clean_due_on(self) -> datetime | None:
         """A day becomes its end (23:59 Asia/Jakarta): "due on Friday" means by Friday evening."""

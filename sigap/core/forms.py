@@ -1,10 +1,23 @@
-"""Showing a service's refusal on the form that asked for it."""
+"""Form pieces every app uses: a date field the browser's date picker can show, and a service's
+refusal put on the form that asked for it."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django import forms
 
 from sigap.core.exceptions import ApplicationError
+
+ISO_DATE = "%Y-%m-%d"  # what an <input type="date"> reads and sends, whatever the language
+
+
+def date_field(label: Any, **kwargs: Any) -> forms.DateField:
+    """A date typed in the browser's date picker. Its value is written back as YYYY-MM-DD: in the
+    locale's own format (Indonesian "%d-%m-%Y") a date picker shows an initial date as empty."""
+    return forms.DateField(
+        label=label, widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE), **kwargs
+    )
 
 
 def show_refusal(form: forms.Form, error: ApplicationError, *, field: str | None = None) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sigap.core.forms import date_field
 from sigap.intake.models import AgeBand, IdentityTier, Relation
 from sigap.intake.services import MAX_ATTACHMENTS, MESSAGE_MAX, TEXT_MAX
 from sigap.regions.forms import VillageFinderForm
@@ -50,11 +51,7 @@ class ReportForm(VillageFinderForm):
         required=False,
         max_length=300,
     )
-    occurred_on = forms.DateField(
-        label=_("When did it happen (or when will they leave)?"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    occurred_on = date_field(_("When did it happen (or when will they leave)?"), required=False)
     occurred_text = forms.CharField(
         label=_("Or say it in words"),
         help_text=_("For example: last week, tomorrow night."),

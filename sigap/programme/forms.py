@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sigap.core.forms import date_field
 from sigap.programme.models import (
     DESIGNATION_STATUSES,
     ActivityKind,
@@ -21,14 +22,6 @@ from sigap.programme.models import (
 from sigap.programme.selectors import Candidate, ShownItem
 
 #: What a date field (type="date") must be given back, whatever the language's date format.
-ISO_DATE = "%Y-%m-%d"
-
-
-def _date(label: Any, **kwargs: Any) -> forms.DateField:
-    """A date typed in the browser's date picker, shown back as YYYY-MM-DD (what the picker reads)."""
-    return forms.DateField(
-        label=label, widget=forms.DateInput(attrs={"type": "date"}, format=ISO_DATE), **kwargs
-    )
 
 
 class SheetForm(forms.Form):
@@ -77,7 +70,7 @@ class QuestionForm(forms.Form):
 class ActivityForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ActivityKind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
-    held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = date_field(_("Date"))
     place = forms.CharField(
         label=_("Place"), max_length=200, help_text=_("For example a school or the balai desa.")
     )
@@ -178,11 +171,11 @@ class ContactEditForm(forms.Form):
 
 
 class RetireForm(forms.Form):
-    retired_on = _date(_("Left the network on"))
+    retired_on = date_field(_("Left the network on"))
 
 
 class ReinstateForm(forms.Form):
-    rejoined_on = _date(
+    rejoined_on = date_field(
         _("Back in the network on"),
         help_text=_("The day the member rejoined; the time they were away stays in the record."),
     )
@@ -194,7 +187,7 @@ class OfficerField(forms.ModelChoiceField):
 
 
 class AssignForm(forms.Form):
-    since = _date(_("From"))
+    since = date_field(_("From"))
 
     def __init__(self, *args: Any, officers: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -203,7 +196,7 @@ class AssignForm(forms.Form):
 
 
 class UnassignForm(forms.Form):
-    until = _date(_("Ends on"), help_text=_("The day the assignment ends, as when a successor starts."))
+    until = date_field(_("Ends on"), help_text=_("The day the assignment ends, as when a successor starts."))
 
 
 class OfficeField(forms.ModelChoiceField):
@@ -219,8 +212,8 @@ class _DesignationFields(forms.Form):
         max_length=120,
         help_text=_("As written on the decree, e.g. W.11.IMI.IMI.1.1949-GR.03.05 Tahun 2024."),
     )
-    sk_date = _date(_("Decree date"))
-    designated_on = _date(_("Designated on"), help_text=_("The day of the designation (pengukuhan)."))
+    sk_date = date_field(_("Decree date"))
+    designated_on = date_field(_("Designated on"), help_text=_("The day of the designation (pengukuhan)."))
     criteria = forms.MultipleChoiceField(
         label=_("Selection criteria"),
         choices=Criterion.choices,
@@ -277,7 +270,7 @@ class DesaEditForm(_DesignationFields):
     """The designation's decree, criteria and notes, and a status change with its date and reason."""
 
     status = forms.ChoiceField(label=_("Status"), choices=DesaStatus.choices)
-    status_on = _date(
+    status_on = date_field(
         _("Date of the status change"),
         required=False,
         help_text=_("Only when the status changes: the day it took effect."),

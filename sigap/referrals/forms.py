@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sigap.core.forms import date_field
 from sigap.organisations.models import Organisation
 from sigap.referrals.models import ActionKind, ActionOutcome, ReferralOutcome
 from sigap.referrals.services import REASON_MAX, TEXT_MAX, TPI_MAX
@@ -51,7 +52,7 @@ class ActionAddForm(forms.Form):
         required=False,
         help_text=_("For example: Bandara Soekarno-Hatta, Pelabuhan Merak."),
     )
-    due = forms.DateField(label=_("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    due = date_field(_("Due"), required=False)
     details = forms.CharField(
         label=_("Details (optional)"),
         max_length=TEXT_MAX,
