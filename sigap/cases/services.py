@@ -575,13 +575,9 @@ def triage_reverse(
 # --- the clock ------------------------------------------------------------------------------------
 
 
-def escalation_recipients(case: Case) -> list[User]:
-    """The Kanim supervisors over the case's region; the national desk for a case without one."""
-    return escalation_recipients_of([case])[case.pk]
-
-
 def escalation_recipients_of(cases: Iterable[Case]) -> dict[int, list[User]]:
-    """:func:`escalation_recipients` of each case (by its id), read with at most two queries."""
+    """Who is told when each case (by its id) is overdue: the Kanim supervisors over its region, the
+    national desk for a case without one; read with at most two queries."""
     cases = list(cases)
     active = User.objects.filter(is_active=True)
     desk = list(active.filter(role=Role.PUSAT)) if any(c.region_id is None for c in cases) else []
