@@ -4,7 +4,7 @@ URLs and rupiah amounts."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 import phonenumbers
 
@@ -364,7 +364,7 @@ def _organisations(text: str) -> list[str]:
     return found
 
 
-def extract(norm: Normalised, occurrences: dict[str, list[int]] | None = None) -> Entities:
+def extract(norm: Normalised, occurrences: Mapping[str, list[int]] | None = None) -> Entities:
     """``occurrences``: ``PrefixIndex.occurrences(norm.text)`` of an index holding the country
     names, when the caller has scanned the text already."""
     text = norm.original

@@ -12,7 +12,8 @@ from __future__ import annotations
 # The standard library's own regex parser (Python 3.11: re._parser), read-only use.
 import importlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
+from operator import itemgetter
 from typing import Any
 
 import ahocorasick
@@ -136,6 +137,45 @@ def trie_regex(words: list[str] | set[str] | frozenset[str]) -> str:
     return build(trie)
 
 
+class Occurrences(Mapping[str, list[int]]):
+    """The literals of an index found in a text, each with where it starts (ascending, overlapping
+    occurrences included), worked out when first asked for: most literals are only asked whether
+    they occur, and the few whose places are wanted are found again at C speed (``str.find``)."""
+
+    __slots__ = ("_starts", "_text", "literals")
+
+    def __init__(self, text: str, literals: set[str]) -> None:
+        self._text = text
+        self.literals = literals
+        self._starts: dict[str, list[int]] = {}
+
+    def __getitem__(self, literal: str) -> list[int]:
+        starts = self._starts.get(literal)
+        if starts is None:
+            if literal not in self.literals:
+                raise KeyError(literal)
+            find = self._text.find
+            starts = []
+            at = find(literal)
+            while at >= 0:
+                starts.append(at)
+                at = find(literal, at + 1)
+            self._starts[literal] = starts
+        return starts
+
+    def get(self, literal: str, default: Any = None) -> Any:
+        return self[literal] if literal in self.literals else default
+
+    def __contains__(self, literal: object) -> bool:
+        return literal in self.literals
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.literals)
+
+    def __len__(self) -> int:
+        return len(self.literals)
+
+
 class PrefixIndex:
     """Finds which of many literals occur in a text in one pass (Aho-Corasick, in C)."""
 
@@ -145,8 +185,7 @@ class PrefixIndex:
         if self.prefixes:
             automaton = ahocorasick.Automaton()
             for literal in self.prefixes:
-                # The automaton reports where a literal ends: store how far back it starts.
-                automaton.add_word(literal, (literal, len(literal) - 1))
+                automaton.add_word(literal, literal)
             automaton.make_automaton()
             self._automaton = automaton
 
@@ -154,17 +193,15 @@ class PrefixIndex:
         """Whether any of the literals occurs in ``text`` (the scan stops at the first)."""
         return self._automaton is not None and next(self._automaton.iter(text), None) is not None
 
-    def occurrences(self, text: str) -> dict[str, list[int]]:
-        """Where each literal occurs: literal -> start positions, ascending."""
-        found: dict[str, list[int]] = {}
-        if self._automaton is not None:
-            # About sixty hits in a report: no len() and no throw-away list (setdefault) for each.
-            for end, (literal, back) in self._automaton.iter(text):
-                if literal in found:
-                    found[literal].append(end - back)
-                else:
-                    found[literal] = [end - back]
-        return found
+    def occurrences(self, text: str) -> Occurrences:
+        """Which literals occur in ``text``, and where (see ``Occurrences``)."""
+        if self._automaton is None:
+            return Occurrences(text, set())
+        # About sixty hits in a report: the set of literals is gathered in C, with no Python per hit.
+        return Occurrences(text, set(map(_LITERAL, self._automaton.iter(text))))
+
+
+_LITERAL = itemgetter(1)  # the literal of an Aho-Corasick hit (end, literal)
 
 
 def _is_word_char(char: str) -> bool:
@@ -190,7 +227,7 @@ class WordIndex:
         # The automaton reports the index of a word's last character.
         return _whole_words(text, ((end - len(word) + 1, word) for end, word in self._automaton.iter(text)))
 
-    def find_in(self, text: str, occurrences: dict[str, list[int]]) -> list[tuple[int, str]]:
+    def find_in(self, text: str, occurrences: Mapping[str, list[int]]) -> list[tuple[int, str]]:
         """``find(text)`` from ``PrefixIndex.occurrences(text)`` of an index holding all the words
         (one scan of the text can then serve several indexes)."""
         # words.intersection(dict) walks the few literals found, not all the words (as `&` would).

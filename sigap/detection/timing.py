@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date, datetime, timedelta
 
 from sigap.detection.normalise import Normalised
@@ -102,7 +102,7 @@ def days_until(match: re.Match[str], today: date) -> int | None:
     return None
 
 
-def _time_matches(text: str, occurrences: dict[str, list[int]]) -> Iterator[re.Match[str]]:
+def _time_matches(text: str, occurrences: Mapping[str, list[int]]) -> Iterator[re.Match[str]]:
     """What ``TIME_RE.finditer(text)`` yields, trying only where a match can begin (see TIME_WORDS)."""
     starts = [digit.start() for digit in WORD_DIGIT_RE.finditer(text)]
     for word in TIME_WORDS.intersection(occurrences):
@@ -118,7 +118,7 @@ def _time_matches(text: str, occurrences: dict[str, list[int]]) -> Iterator[re.M
 
 
 def soonest_departure(
-    norm: Normalised, now: datetime | None, occurrences: dict[str, list[int]] | None = None
+    norm: Normalised, now: datetime | None, occurrences: Mapping[str, list[int]] | None = None
 ) -> tuple[int, int, int] | None:
     """(days, start, end) of the nearest upcoming departure, in normalised coordinates.
 

@@ -153,3 +153,18 @@ def test_agency_names_are_not_leetspeak_on_either_path() -> None:
         normalised = normalise.normalise(text).text
         assert "bp3mi" in normalised and "p3mi" in normalised.replace("bp3mi", "")
     assert normalise.normalise("k3rja – ok").text.startswith("kerja")
+
+
+@settings(max_examples=500, deadline=None)
+@given(TEXTS)
+def test_occurrences_are_every_place_each_literal_starts(text: str) -> None:
+    """The set from the Aho-Corasick scan, the places found again with str.find (overlaps too)."""
+    occurrences = SHARED.occurrences(text)
+    expected = {
+        literal: [i for i in range(len(text)) if text.startswith(literal, i)]
+        for literal in SHARED.prefixes
+        if literal in text
+    }
+    assert set(occurrences) == set(expected) == occurrences.literals
+    assert {literal: occurrences[literal] for literal in occurrences} == expected
+    assert occurrences.get("not a literal here") is None and "not a literal here" not in occurrences
