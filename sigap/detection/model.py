@@ -14,12 +14,13 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import reduce
 from itertools import repeat
-from operator import itemgetter, sub, truediv
+from operator import add
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 
@@ -42,16 +43,8 @@ def features(norm_text: str, cues: Iterable[str]) -> Counter[str]:
     return Counter(feature_keys(norm_text, cues))
 
 
-def _tuple_getter(indices: Sequence[int]) -> Callable[[Sequence[float]], tuple[float, ...]]:
-    """``itemgetter(*indices)``, a tuple even for one index (or none)."""
-    if len(indices) > 1:
-        return itemgetter(*indices)
-    return lambda values: tuple(values[i] for i in indices)
-
-
 class _TfWeights(dict[int, float]):
-    """Sublinear term frequency, 1 + log(tf), by count: computed once per count, then looked up
-    (``math.log`` and ``np.log`` agree on these integers, so the values are the same)."""
+    """Sublinear term frequency, 1 + log(tf), by count: computed once per count, then looked up."""
 
     def __missing__(self, tf: int) -> float:
         self[tf] = weight = 1.0 + float(np.log(float(tf)))
@@ -59,6 +52,7 @@ class _TfWeights(dict[int, float]):
 
 
 _TF_WEIGHT = _TfWeights()
+_NO_PAIR = np.iinfo(np.int64).max  # past every pair key: a search for any key stays in bounds
 
 
 @dataclass
@@ -77,24 +71,31 @@ class LinearModel:
     bias: np.ndarray
     groups: list[list[int]]  # column indices of each softmax group
     binary: list[int]  # column indices of the sigmoid labels
-    # The word-pair features by (first, second) word: looking up a pair of the words found costs no
-    # joined string. (Words have no spaces, so a pair feature "a b" is exactly the pair ("a", "b").)
-    pair_index: dict[tuple[str, str], int] = field(init=False, repr=False)
-
-    # The scores in the order _from_rows works them out (binary labels, then each group), and back.
-    _in_group_order: Callable[[Sequence[float]], tuple[float, ...]] = field(init=False, repr=False)
-    _in_label_order: Callable[[Sequence[float]], tuple[float, ...]] = field(init=False, repr=False)
+    # The word-pair features by number, (row of the first word) * len(idf) + (row of the second),
+    # ascending, and their rows. A pair's words are features too (each occurs in every text the pair
+    # occurs in, so min_df kept them), so the pairs of a text are found in NumPy from its word rows.
+    pair_keys: np.ndarray = field(init=False, repr=False)
+    pair_rows: np.ndarray = field(init=False, repr=False)
+    pair_of: dict[int, int] = field(init=False, repr=False)  # the same, key -> row, for one text
+    idf_list: list[float] = field(init=False, repr=False)  # idf and tf_weights as Python floats
+    tf_list: list[float] = field(init=False, repr=False)
+    # 1 + log(tf) for every count a text can give a feature (at most MAX_TOKENS).
+    tf_weights: np.ndarray = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        order = [*self.binary, *(k for group in self.groups for k in group)]
-        self._in_group_order = _tuple_getter(order)
-        self._in_label_order = _tuple_getter(sorted(range(len(order)), key=order.__getitem__))
-        self.pair_index = {
-            (first, second): row
+        n_features = len(self.idf)
+        pairs = sorted(
+            (self.index[first] * n_features + self.index[second], row)
             for feature, row in self.index.items()
             if not feature.startswith("#") and feature.count(" ") == 1
             for first, second in [feature.split(" ")]
-        }
+        )
+        self.pair_keys = np.array([key for key, _ in pairs] + [_NO_PAIR], dtype=np.int64)
+        self.pair_rows = np.array([row for _, row in pairs] + [-1], dtype=np.intp)
+        self.pair_of = dict(pairs)
+        self.idf_list = self.idf.tolist()
+        self.tf_weights = np.array([0.0] + [_TF_WEIGHT[tf] for tf in range(1, MAX_TOKENS + 1)])
+        self.tf_list = self.tf_weights.tolist()
 
     @classmethod
     def load(cls, path: Path = ARTIFACT) -> LinearModel | None:
@@ -125,54 +126,106 @@ class LinearModel:
             binary=[i for i in range(len(labels)) if i not in grouped],
         )
 
-    def probabilities(self, counts: Counter[str]) -> dict[str, float]:
-        """P(label) for relevance, each modus and each risk level, as scikit-learn would give."""
-        get = self.index.get
-        return self._from_rows({row: n for feature, n in counts.items() if (row := get(feature)) is not None})
+    def probabilities(self, documents: Sequence[tuple[str, Sequence[str]]]) -> list[dict[str, float]]:
+        """P(label) for relevance, each modus and each risk level of each (normalised text, cues that
+        fired), as scikit-learn would give them.
 
-    def probabilities_of(self, norm_text: str, cues: Iterable[str]) -> dict[str, float]:
-        """``probabilities(features(norm_text, cues))`` without building the unknown features' counts."""
-        words = WORD_RE.findall(norm_text)[:MAX_TOKENS]
+        Many texts are worked out together in a few NumPy passes; one text alone mostly in plain
+        Python (the passes' fixed cost would be most of its time). Both take a text's features in
+        the same order (by row) and add them up in that order, one text at a time, so a text gets
+        the same probabilities alone or among others, to the last digit.
+        """
+        if len(documents) == 1:
+            return [self._probabilities_of_one(*documents[0])]
+        doc, row, counts = self._count_many(documents)
+        z = np.tile(self.bias, (len(documents), 1))
+        if len(row):
+            # Sublinear tf, (1 + log tf) * idf, each text's vector scaled to unit length.
+            values = self.idf.take(row) * self.tf_weights.take(counts)
+            length = np.sqrt(np.bincount(doc, weights=values * values, minlength=len(documents)))
+            values /= length.take(doc)
+            present = np.flatnonzero(length)
+            z[present] += np.add.reduceat(
+                self.weights.take(row, axis=0) * values[:, None], doc.searchsorted(present), axis=0
+            )
+        return list(map(self._link, z.tolist()))
+
+    def _probabilities_of_one(self, norm_text: str, fired: Sequence[str]) -> dict[str, float]:
+        """``probabilities`` of one text: the same sums as for many, in the same order."""
         get = self.index.get
-        # The rows of feature_keys(norm_text, cues), in the same order.
-        known: Counter[int | None] = Counter(
+        n_features = len(self.idf)
+        words = list(map(get, WORD_RE.findall(norm_text)[:MAX_TOKENS], repeat(-1)))
+        pairs = [
+            first * n_features + second for first, second in itertools.pairwise(words) if first >= 0 <= second
+        ]
+        counts = Counter(
             itertools.chain(
-                map(get, words),
-                map(self.pair_index.get, itertools.pairwise(words)),
-                map(get, ["#" + c for c in cues]),
+                words,
+                map(self.pair_of.get, pairs, repeat(-1)),
+                map(get, ["#" + c for c in fired], repeat(-1)),
             )
         )
-        known.pop(None, None)  # features the model never saw (counted in C, dropped once)
-        return self._from_rows(cast(dict[int, int], known))
+        counts.pop(-1, None)  # features the model never saw
+        z = self.bias.copy()
+        if counts:
+            rows = sorted(counts)
+            idf, tf = self.idf_list, self.tf_list
+            values = [idf[row] * tf[counts[row]] for row in rows]
+            total = 0.0  # as np.bincount adds: from 0.0, one value after the other
+            for value in values:
+                total += value * value
+            length = math.sqrt(total)
+            scaled = np.array([value / length for value in values])
+            z += np.add.reduceat(self.weights.take(rows, axis=0) * scaled[:, None], [0], axis=0)[0]
+        return self._link(z.tolist())
 
-    def _from_rows(self, known: dict[int, int]) -> dict[str, float]:
-        if known:
-            # Few NumPy calls, each the cheapest form of its step: take() for the rows (a quarter of
-            # fancy indexing's cost), ndarray.dot (the same BLAS call as @, with less dispatch).
-            rows = np.fromiter(known, dtype=np.intp, count=len(known))
-            vector = self.idf.take(rows)
-            # Sublinear tf: (1 + log(tf)) * idf. Most features occur once, where the factor is 1.0 and
-            # leaves idf as it is; the few others are scaled one by one (the same products), which
-            # costs less than converting every count to an array.
-            for i, tf in enumerate(known.values()):
-                if tf != 1:
-                    vector[i] *= _TF_WEIGHT[tf]
-            vector /= math.sqrt(vector.dot(vector)) or 1.0
-            z = (vector.dot(self.weights.take(rows, axis=0)) + self.bias).tolist()
-        else:
-            z = self.bias.tolist()
-        # Sixteen numbers: plain Python is quicker here than NumPy's per-call overhead. The scores
-        # are taken binary labels first, then each softmax group, so that each step is one slice.
-        scores = self._in_group_order(z)
-        n_binary = len(self.binary)
-        p = [1.0 / (1.0 + math.exp(-min(30.0, max(-30.0, x)))) for x in scores[:n_binary]]
-        start = n_binary
+    def _count_many(
+        self, documents: Sequence[tuple[str, Sequence[str]]]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(text, feature row, count) of each known feature of each text, by text and row."""
+        get = self.index.get
+        words: list[int] = []  # the rows of each text's words, one after the other (-1: unknown)
+        cues: list[int] = []
+        word_ends: list[int] = []
+        cue_ends: list[int] = []
+        for norm_text, fired in documents:
+            words += map(get, WORD_RE.findall(norm_text)[:MAX_TOKENS], repeat(-1))
+            word_ends.append(len(words))
+            cues += map(get, ["#" + cue for cue in fired], repeat(-1))
+            cue_ends.append(len(cues))
+        n_docs = len(documents)
+        n_features = len(self.idf)
+        word_rows = np.array(words, dtype=np.int64)
+        word_doc = np.repeat(np.arange(n_docs), np.diff(word_ends, prepend=0))
+        # Pairs of neighbouring words of one text, both known: a key search in the sorted pair keys.
+        first, second = word_rows[:-1], word_rows[1:]
+        candidate = (word_doc[:-1] == word_doc[1:]) & (first >= 0) & (second >= 0)
+        keys = first[candidate] * n_features + second[candidate]
+        at = self.pair_keys.searchsorted(keys)
+        found = self.pair_keys.take(at) == keys
+        cue_rows = np.array(cues, dtype=np.int64)
+        cue_doc = np.repeat(np.arange(n_docs), np.diff(cue_ends, prepend=0))
+        known_word, known_cue = word_rows >= 0, cue_rows >= 0
+        doc = np.concatenate([word_doc[known_word], word_doc[:-1][candidate][found], cue_doc[known_cue]])
+        row = np.concatenate([word_rows[known_word], self.pair_rows.take(at[found]), cue_rows[known_cue]])
+        # Each (text, feature) once, with how often it occurs, ordered by text and then feature.
+        numbered, counts = np.unique(doc * n_features + row, return_counts=True)
+        doc, row = np.divmod(numbered, n_features)
+        return doc, row, counts
+
+    def _link(self, z: list[float]) -> dict[str, float]:
+        """One text's scores to probabilities: a sigmoid for each binary label, a softmax within each
+        group. Sixteen numbers: plain Python costs less here than NumPy's fixed cost per call."""
+        p = [0.0] * len(z)
+        for k in self.binary:
+            p[k] = 1.0 / (1.0 + math.exp(-min(30.0, max(-30.0, z[k]))))
         for group in self.groups:
-            members = scores[start : start + len(group)]
-            start += len(group)
-            e = list(map(math.exp, map(sub, members, repeat(max(members)))))
-            p += map(truediv, e, repeat(sum(e)))
-        return dict(zip(self.labels, self._in_label_order(p), strict=True))
+            top = max(z[k] for k in group)
+            e = [math.exp(z[k] - top) for k in group]
+            total = reduce(add, e)  # left to right, whatever sum() does in a later Python
+            for k, value in zip(group, e, strict=True):
+                p[k] = value / total
+        return dict(zip(self.labels, p, strict=True))
 
 
 #: Inverse regularisation strength of each model, chosen by leave-one-writer-out cross-validation.

@@ -290,3 +290,44 @@ def test_signs_written_the_way_villagers_write_them(text: str, code: str) -> Non
     analysis = analyze(text)
     assert code in {i.code for i in analysis.indicators}
     assert analysis.relevant and analysis.risk != "low"
+
+
+def test_a_stream_gives_each_report_the_analysis_it_gets_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """analyze_many runs each step over a batch: the records are those of analyze, report by report."""
+    from sigap.detection import engine
+    from sigap.detection.evaluation import load_split
+
+    texts = [r["text"] for r in load_split("dev")]
+    texts += ["", "!!!", "😀" * 50, "calo " * 400, "tidak ada calo di desa kami", "gaji 20jt berangkat besok"]
+    monkeypatch.setattr(engine, "BATCH", 7)  # several batches, the last one short
+    stream = engine.analyze_many(texts, ids=range(len(texts)), now=NOW)
+    alone = [analyze(text, id=i, now=NOW) for i, text in enumerate(texts)]
+    assert [a.to_record() for a in stream] == [a.to_record() for a in alone]
+    assert engine.analyze_many([]) == []
+    with pytest.raises(ValueError, match="2 ids for 1 texts"):
+        engine.analyze_many(["calo"], ids=[1, 2])
+
+
+def test_cli_writes_the_same_records_in_batches_or_line_by_line() -> None:
+    lines = "\n".join(
+        [json.dumps({"id": i, "text": f"calo nawarin kerja ke malaysia {i}"}) for i in range(5)]
+        + ['{"id": NaN, "text": "calo"}', "[1]", json.dumps({"id": 9, "text": "jalan rusak"})]
+    )
+
+    def run(*extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "sigap.cli", "analyze", "--now", "2026-11-28T09:00+07:00", *extra],
+            input=lines,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
+        )
+
+    batched, one_by_one = run("--batch", "3"), run("--batch", "1")
+    assert batched.stdout == one_by_one.stdout == run().stdout
+    assert [json.loads(line)["id"] for line in batched.stdout.splitlines()] == [0, 1, 2, 3, 4, 9]
+    # The NaN id cannot be written as JSON and the list is no object: both reported, by line.
+    assert "line 6" in batched.stderr and "line 7" in batched.stderr and batched.returncode == 1
+    refused = run("--batch", "0")
+    assert refused.returncode == 2 and "--batch must be at least 1" in refused.stderr

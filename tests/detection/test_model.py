@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
 
-from sigap.detection.engine import analyze
+from sigap.detection.engine import analyze, cue_names, get_engine
 from sigap.detection.evaluation import evaluate, load_split, train_on, training_splits
 from sigap.detection.model import ARTIFACT
+from sigap.detection.normalise import normalise
+from sigap.detection.types import MODUS_CODES
 
 
 def _train(splits: list[str]) -> dict:
@@ -67,3 +70,25 @@ def test_held_out_figures_do_not_regress() -> None:
     assert result.high_recall >= 0.97
     assert result.negatives_flagged_share <= 0.06
     assert result.primary_accuracy >= 0.93
+
+
+def test_a_text_gets_the_same_probabilities_alone_or_among_others() -> None:
+    """One text goes through plain Python, many through NumPy: the same numbers, to the last digit,
+    whatever else is in the batch (sums run over one text's features, in the same order)."""
+    engine = get_engine()
+    model = engine.model
+    assert model is not None
+    texts = [r["text"] for split in ("dev", "test") for r in load_split(split)]
+    texts += ["", "!!!", "kerja kerja kerja kerja", "gaji " * 300, "calo"]
+    documents = [(norm.text, cue_names(*engine.cues(norm))) for norm in map(normalise, texts)]
+    alone = [model.probabilities([document])[0] for document in documents]
+    rng = random.Random(20261129)
+    order = list(range(len(documents)))
+    rng.shuffle(order)
+    together: dict[int, dict[str, float]] = {}
+    while order:
+        size = rng.choice([2, 5, 64, 130])
+        chunk, order = order[:size], order[size:]
+        together.update(zip(chunk, model.probabilities([documents[i] for i in chunk]), strict=True))
+    assert [together[i] for i in range(len(documents))] == alone
+    assert all(abs(sum(p[label] for label in MODUS_CODES) - 1.0) < 1e-9 for p in alone)
