@@ -14,6 +14,7 @@ import tomllib
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import cached_property
 from operator import itemgetter
 from pathlib import Path
 
@@ -118,9 +119,14 @@ class Normalised:
     text: str
     segments: tuple[tuple[int, int, int, bool], ...]
 
+    @cached_property
+    def _norm_starts(self) -> tuple[int, ...]:
+        """Each segment's start in the normalised text, ascending (searched without a key function)."""
+        return tuple(map(_NORM_START, self.segments))
+
     def _locate(self, position: int) -> tuple[int, int]:
         """(orig_start, orig_end) of the source of normalised character ``position``."""
-        index = bisect_right(self.segments, position, key=_NORM_START) - 1
+        index = bisect_right(self._norm_starts, position) - 1
         norm_start, orig_start, orig_end, identity = self.segments[index]
         if identity:
             point = orig_start + (position - norm_start)
