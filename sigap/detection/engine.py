@@ -231,32 +231,44 @@ class Engine:
         return self.analyze_many([text], ids=[id], now=now)[0]
 
     def analyze_many(
-        self, texts: Iterable[str], *, ids: Iterable[Any] | None = None, now: datetime | None = None
+        self,
+        texts: Iterable[str],
+        *,
+        ids: Iterable[Any] | None = None,
+        now: datetime | None = None,
+        times: Iterable[datetime | None] | None = None,
     ) -> list[Analysis]:
         """Analyse many reports: the same analysis as ``analyze`` gives each one, to the last digit.
 
-        Each step runs over a batch of reports before the next begins, so the patterns, tables and
-        weights a step reads stay in the processor's caches, and the model's arithmetic is done for
-        the whole batch at once: a stream goes through about 1.3 times as fast as one by one
-        (docs/detection.md, "Performance").
+        ``now`` is the time of every report; ``times``, one time per report instead (relative dates
+        are resolved against it). Each step runs over a batch of reports before the next begins, so
+        the patterns, tables and weights a step reads stay in the processor's caches, and the model's
+        arithmetic is done for the whole batch at once: a stream goes through about 1.3 times as
+        fast as one by one (docs/detection.md, "Performance").
         """
         texts = [text if isinstance(text, str) else str(text) for text in texts]
         ids = list(ids) if ids is not None else [None] * len(texts)
-        if len(ids) != len(texts):
-            raise ValueError(f"{len(ids)} ids for {len(texts)} texts")
+        if times is None:
+            times = [now] * len(texts)
+        elif now is not None:
+            raise ValueError("give now (one time for all) or times (one per report), not both")
+        times = list(times)
+        if not len(ids) == len(times) == len(texts):
+            raise ValueError(f"{len(ids)} ids and {len(times)} times for {len(texts)} texts")
         results: list[Analysis] = []
         for begin in range(0, len(texts), BATCH):
-            results += self._analyze_batch(texts[begin : begin + BATCH], ids[begin : begin + BATCH], now)
+            end = begin + BATCH
+            results += self._analyze_batch(texts[begin:end], ids[begin:end], times[begin:end])
         return results
 
-    def _analyze_batch(self, texts: list[str], ids: list[Any], now: datetime | None) -> list[Analysis]:
+    def _analyze_batch(
+        self, texts: list[str], ids: list[Any], times: list[datetime | None]
+    ) -> list[Analysis]:
         norms = [normalise(text[:MAX_CHARS]) for text in texts]
         # One Aho-Corasick scan of each text serves the cues, the departure words and the countries.
         occurrences = list(map(self._index.occurrences, [norm.text for norm in norms]))
         cues = list(map(self.cues, norms, occurrences))
-        departures = [
-            soonest_departure(norm, now, found) for norm, found in zip(norms, occurrences, strict=True)
-        ]
+        departures = list(map(soonest_departure, norms, times, occurrences))
         if self.model is not None:
             probabilities = self.model.probabilities(
                 [(n.text, cue_names(*c)) for n, c in zip(norms, cues, strict=True)]
@@ -509,8 +521,12 @@ def analyze(text: str, *, id: Any = None, now: datetime | None = None) -> Analys
 
 
 def analyze_many(
-    texts: Iterable[str], *, ids: Iterable[Any] | None = None, now: datetime | None = None
+    texts: Iterable[str],
+    *,
+    ids: Iterable[Any] | None = None,
+    now: datetime | None = None,
+    times: Iterable[datetime | None] | None = None,
 ) -> list[Analysis]:
     """Analyse many reports at once (see ``Engine.analyze_many``); each result is what ``analyze``
     gives that report."""
-    return get_engine().analyze_many(texts, ids=ids, now=now)
+    return get_engine().analyze_many(texts, ids=ids, now=now, times=times)

@@ -31,7 +31,7 @@ from sigap.audit.services import Entry, audit_record, audit_record_many
 from sigap.core.context import reset_request_context, set_request_context
 from sigap.core.crypto import digest, seal
 from sigap.core.exceptions import ApplicationError
-from sigap.detection import analyze
+from sigap.detection import analyze_many
 from sigap.intake.attachments import CleanFile
 from sigap.intake.entities import entity_rows
 from sigap.intake.models import (
@@ -483,8 +483,13 @@ def reports_analyse_pending(*, limit: int = ANALYSIS_BATCH, ids: Sequence[int] |
         return []
     now = timezone.now()
     reports_by_id = {report.pk: report for report in reports}
-    for report in reports:
-        record = analyze(report.text, id=report.pk, now=report.created_at).to_record()
+    analyses = analyze_many(
+        [report.text for report in reports],
+        ids=[report.pk for report in reports],
+        times=[report.created_at for report in reports],
+    )
+    for report, analysis in zip(reports, analyses, strict=True):
+        record = analysis.to_record()
         report.relevant = bool(record["relevant"])
         report.risk = record["risk"]
         report.risk_rank = RISK_RANK.get(report.risk, UNREAD_RANK)

@@ -304,8 +304,21 @@ def test_a_stream_gives_each_report_the_analysis_it_gets_alone(monkeypatch: pyte
     alone = [analyze(text, id=i, now=NOW) for i, text in enumerate(texts)]
     assert [a.to_record() for a in stream] == [a.to_record() for a in alone]
     assert engine.analyze_many([]) == []
-    with pytest.raises(ValueError, match="2 ids for 1 texts"):
+    with pytest.raises(ValueError, match="2 ids and 1 times for 1 texts"):
         engine.analyze_many(["calo"], ids=[1, 2])
+    with pytest.raises(ValueError, match="not both"):
+        engine.analyze_many(["calo"], now=NOW, times=[NOW])
+
+
+def test_a_stream_reads_each_report_against_its_own_time() -> None:
+    """The worker analyses a backlog: "tgl 30" is read from the day each report was written."""
+    from sigap.detection import analyze_many
+
+    text = "anak saya diajak calo kerja ke kamboja, berangkat tgl 30"
+    times = [NOW, NOW - timedelta(days=5), None]
+    stream = analyze_many([text] * 3, times=times)
+    assert [a.to_record() for a in stream] == [analyze(text, now=t).to_record() for t in times]
+    assert "departure_within_72h" in stream[0].flags and "departure_within_72h" not in stream[1].flags
 
 
 def test_cli_writes_the_same_records_in_batches_or_line_by_line() -> None:
