@@ -53,7 +53,7 @@ def _human(text: str, analysis: Analysis, out: TextIO) -> None:
 
 
 def cmd_analyze(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
-    from sigap.detection import analyze
+    from sigap.detection import analyze, analyze_many
 
     try:
         now = datetime.fromisoformat(args.now) if args.now else None
@@ -71,8 +71,6 @@ def cmd_analyze(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
 
     def flush() -> None:
         nonlocal bad
-        from sigap.detection.engine import analyze_many
-
         analyses = analyze_many([text for _, _, text in batch], ids=[id_ for _, id_, _ in batch], now=now)
         for (line_no, _, _), analysis in zip(batch, analyses, strict=True):
             try:
