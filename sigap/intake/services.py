@@ -486,7 +486,9 @@ def reports_analyse_pending(*, limit: int = ANALYSIS_BATCH, ids: Sequence[int] |
     analyses = analyze_many(
         [report.text for report in reports],
         ids=[report.pk for report in reports],
-        times=[report.created_at for report in reports],
+        # "besok" is the day after the report was written, on the calendar of the office (WIB):
+        # created_at is stored in UTC, which is still the day before until 07:00 WIB.
+        times=[timezone.localtime(report.created_at) for report in reports],
     )
     for report, analysis in zip(reports, analyses, strict=True):
         record = analysis.to_record()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -350,3 +351,14 @@ def test_reading_on_commit_keeps_no_address_of_the_reporter(demo_world) -> None:
     events = AuditEvent.objects.filter(object_type="intake.report", object_id=str(report.pk))
     assert {e.action for e in events} >= {"report.submit", "report.analyse"}
     assert all(e.ip_address is None and e.user_agent == "" for e in events)
+
+
+def test_a_reading_takes_relative_dates_from_the_office_calendar(demo_world) -> None:
+    """Written at 06:30 WIB on 29 November (still 28 November in UTC): "tgl 2" is three days on."""
+    from datetime import datetime
+
+    report = _submit(text="Anak saya diajak calo kerja ke Kamboja, berangkat tgl 2 lewat Bangkok.").report
+    Report.objects.filter(pk=report.pk).update(created_at=datetime(2026, 11, 28, 23, 30, tzinfo=UTC))
+    assert analyse_pending() == 1
+    report.refresh_from_db()
+    assert "departure_within_72h" in report.analysis["flags"]
