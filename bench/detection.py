@@ -44,8 +44,7 @@ def reports() -> list[str]:
 
 def main() -> int:
     started = time.perf_counter()
-    from sigap.detection import analyze
-    from sigap.detection.engine import analyze_many
+    from sigap.detection import analyze, analyze_many
     from sigap.detection.normalise import normalise
 
     analyze("pemanasan")  # loads the catalogue and the model

@@ -11,6 +11,9 @@ from typing import Any, TextIO
 
 from sigap.detection.types import Analysis
 
+# What makes a line skipped rather than the run stopped: bad JSON, no "text", a value of the wrong
+# type, an id that cannot be written back as JSON (NaN).
+SKIPPED = (ValueError, KeyError, TypeError, AttributeError)
 ANSI = {"bold": "\033[1m", "hl": "\033[30;43m", "reset": "\033[0m"}
 
 
@@ -67,20 +70,31 @@ def cmd_analyze(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
         sys.stderr.write(f"--batch must be at least 1, not {args.batch}\n")
         return 2
     bad = 0
-    batch: list[tuple[int, Any, str]] = []  # (line number, id, text), analysed together
+    # The lines read since the last write, in order: (line number, id, text) to analyse, or
+    # (line number, the error) for a line that could not be read; reported in the same order.
+    batch: list[tuple[int, Any, str] | tuple[int, Exception]] = []
+    waiting = 0  # texts in the batch
 
     def flush() -> None:
-        nonlocal bad
-        analyses = analyze_many([text for _, _, text in batch], ids=[id_ for _, id_, _ in batch], now=now)
-        for (line_no, _, _), analysis in zip(batch, analyses, strict=True):
+        nonlocal bad, waiting
+        items = [item for item in batch if len(item) == 3]
+        try:
+            analyses = iter(analyze_many([i[2] for i in items], ids=[i[1] for i in items], now=now))
+        except SKIPPED:  # the engine is tested never to raise; if it does, one text at a time
+            analyses = iter(_one_by_one(items, now))
+        for item in batch:
+            analysis = next(analyses) if len(item) == 3 else item[1]
             try:
+                if isinstance(analysis, Exception):
+                    raise analysis
                 # ASCII escapes keep lone surrogates and any odd character valid JSON; NaN ids are refused.
                 stdout.write(json.dumps(analysis.to_record(), ensure_ascii=True, allow_nan=False) + "\n")
-            except (ValueError, TypeError) as exc:
+            except SKIPPED as exc:
                 bad += 1
-                _skipped(line_no, exc)
+                sys.stderr.write(f"line {item[0]}: skipped, {exc.__class__.__name__}: {str(exc)[:200]}\n")
         stdout.flush()
         batch.clear()
+        waiting = 0
 
     for line_no, line in enumerate(stdin, start=1):
         if not line.strip():
@@ -91,19 +105,27 @@ def cmd_analyze(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
             if not isinstance(text, str):
                 raise TypeError("text must be a string")
             batch.append((line_no, item.get("id"), text))
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            bad += 1
-            _skipped(line_no, exc)
-            continue
-        if len(batch) >= args.batch:
+            waiting += 1
+        except SKIPPED as exc:
+            batch.append((line_no, exc))
+        if waiting >= args.batch:
             flush()
     if batch:
         flush()
     return 1 if bad else 0
 
 
-def _skipped(line_no: int, exc: Exception) -> None:
-    sys.stderr.write(f"line {line_no}: skipped, {exc.__class__.__name__}: {str(exc)[:200]}\n")
+def _one_by_one(items: list[Any], now: datetime | None) -> list[Any]:
+    """Each text analysed alone; a text the engine fails on gives its error, the rest go on."""
+    from sigap.detection import analyze
+
+    results: list[Any] = []
+    for _, id_, text in items:
+        try:
+            results.append(analyze(text, id=id_, now=now))
+        except SKIPPED as exc:
+            results.append(exc)
+    return results
 
 
 def cmd_train(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:

@@ -43,15 +43,6 @@ def features(norm_text: str, cues: Iterable[str]) -> Counter[str]:
     return Counter(feature_keys(norm_text, cues))
 
 
-class _TfWeights(dict[int, float]):
-    """Sublinear term frequency, 1 + log(tf), by count: computed once per count, then looked up."""
-
-    def __missing__(self, tf: int) -> float:
-        self[tf] = weight = 1.0 + float(np.log(float(tf)))
-        return weight
-
-
-_TF_WEIGHT = _TfWeights()
 _NO_PAIR = np.iinfo(np.int64).max  # past every pair key: a search for any key stays in bounds
 
 
@@ -84,17 +75,28 @@ class LinearModel:
 
     def __post_init__(self) -> None:
         n_features = len(self.idf)
-        pairs = sorted(
-            (self.index[first] * n_features + self.index[second], row)
+        word_pairs = [
+            (feature, row)
             for feature, row in self.index.items()
             if not feature.startswith("#") and feature.count(" ") == 1
+        ]
+        lone = [feature for feature, _ in word_pairs if not set(feature.split(" ")) <= self.index.keys()]
+        if lone:
+            raise ValueError(
+                f"word pairs whose words are not features (not an artifact of `sigap train`): {lone[:5]}"
+            )
+        pairs = sorted(
+            (self.index[first] * n_features + self.index[second], row)
+            for feature, row in word_pairs
             for first, second in [feature.split(" ")]
         )
         self.pair_keys = np.array([key for key, _ in pairs] + [_NO_PAIR], dtype=np.int64)
         self.pair_rows = np.array([row for _, row in pairs] + [-1], dtype=np.intp)
         self.pair_of = dict(pairs)
         self.idf_list = self.idf.tolist()
-        self.tf_weights = np.array([0.0] + [_TF_WEIGHT[tf] for tf in range(1, MAX_TOKENS + 1)])
+        self.tf_weights = np.array(
+            [0.0] + [1.0 + float(np.log(float(tf))) for tf in range(1, MAX_TOKENS + 1)]
+        )
         self.tf_list = self.tf_weights.tolist()
 
     @classmethod
@@ -132,8 +134,11 @@ class LinearModel:
 
         Many texts are worked out together in a few NumPy passes; one text alone mostly in plain
         Python (the passes' fixed cost would be most of its time). Both take a text's features in
-        the same order (by row) and add them up in that order, one text at a time, so a text gets
-        the same probabilities alone or among others, to the last digit.
+        the same order (by row); the squares for its length are added one after another from 0.0
+        (np.bincount, a Python loop), and its weighted rows are added up by np.add.reduceat over a
+        segment holding exactly those rows in that order (NumPy's pairwise summation inside a
+        segment depends only on the segment). So a text gets the same probabilities alone or among
+        others, to the last digit; a test holds the two paths to that on the dev and test splits.
         """
         if len(documents) == 1:
             return [self._probabilities_of_one(*documents[0])]
@@ -143,8 +148,9 @@ class LinearModel:
             # Sublinear tf, (1 + log tf) * idf, each text's vector scaled to unit length.
             values = self.idf.take(row) * self.tf_weights.take(counts)
             length = np.sqrt(np.bincount(doc, weights=values * values, minlength=len(documents)))
+            length[length == 0.0] = 1.0  # only if every idf were 0: the vector stays all zeros
             values /= length.take(doc)
-            present = np.flatnonzero(length)
+            present = np.unique(doc)  # the texts with known features, one segment each
             z[present] += np.add.reduceat(
                 self.weights.take(row, axis=0) * values[:, None], doc.searchsorted(present), axis=0
             )
@@ -174,7 +180,7 @@ class LinearModel:
             total = 0.0  # as np.bincount adds: from 0.0, one value after the other
             for value in values:
                 total += value * value
-            length = math.sqrt(total)
+            length = math.sqrt(total) or 1.0
             scaled = np.array([value / length for value in values])
             z += np.add.reduceat(self.weights.take(rows, axis=0) * scaled[:, None], [0], axis=0)[0]
         return self._link(z.tolist())

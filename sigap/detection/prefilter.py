@@ -230,7 +230,7 @@ class WordIndex:
     def find_in(self, text: str, occurrences: Mapping[str, list[int]]) -> list[tuple[int, str]]:
         """``find(text)`` from ``PrefixIndex.occurrences(text)`` of an index holding all the words
         (one scan of the text can then serve several indexes)."""
-        # words.intersection(dict) walks the few literals found, not all the words (as `&` would).
+        # words.intersection(occurrences) walks the few literals found, not all the words (as `&` would).
         return _whole_words(
             text,
             ((start, word) for word in self.words.intersection(occurrences) for start in occurrences[word]),

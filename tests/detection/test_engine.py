@@ -340,7 +340,42 @@ def test_cli_writes_the_same_records_in_batches_or_line_by_line() -> None:
     batched, one_by_one = run("--batch", "3"), run("--batch", "1")
     assert batched.stdout == one_by_one.stdout == run().stdout
     assert [json.loads(line)["id"] for line in batched.stdout.splitlines()] == [0, 1, 2, 3, 4, 9]
-    # The NaN id cannot be written as JSON and the list is no object: both reported, by line.
-    assert "line 6" in batched.stderr and "line 7" in batched.stderr and batched.returncode == 1
+    # The NaN id cannot be written as JSON and the list is no object: both reported, in line order.
+    assert batched.stderr.index("line 6:") < batched.stderr.index("line 7:") and batched.returncode == 1
     refused = run("--batch", "0")
     assert refused.returncode == 2 and "--batch must be at least 1" in refused.stderr
+
+
+def test_cli_skips_only_the_text_the_engine_fails_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Were the engine ever to raise on a text, the batch is analysed again one text at a time and
+    only that line is skipped (the engine is tested never to raise, so the failure is simulated)."""
+    import io
+
+    import sigap.detection as detection
+    from sigap.detection.cli import main
+
+    real = detection.analyze
+
+    def analyze_many(texts: list[str], **kwargs: object) -> list[object]:
+        raise ValueError("simulated")
+
+    def analyze(text: str, **kwargs: object) -> object:
+        if text == "boom":
+            raise ValueError("simulated failure")
+        return real(text, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(detection, "analyze_many", analyze_many)
+    monkeypatch.setattr(detection, "analyze", analyze)
+    lines = [json.dumps({"id": i, "text": text}) for i, text in enumerate(["calo ke malaysia", "boom", "x"])]
+    out, err = io.StringIO(), io.StringIO()
+    monkeypatch.setattr(sys, "stderr", err)
+    assert main(["analyze"], stdin=io.StringIO("\n".join(lines)), stdout=out) == 1
+    assert [json.loads(line)["id"] for line in out.getvalue().splitlines()] == [0, 2]
+    assert "line 2: skipped, ValueError: simulated failure" in err.getvalue()
+
+
+def test_a_stream_wants_a_list_of_texts() -> None:
+    from sigap.detection import analyze_many
+
+    with pytest.raises(TypeError, match="list of texts"):
+        analyze_many("calo ke malaysia")

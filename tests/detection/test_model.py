@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import random
+
+import pytest
 
 from sigap.detection.engine import analyze, cue_names, get_engine
 from sigap.detection.evaluation import evaluate, load_split, train_on, training_splits
-from sigap.detection.model import ARTIFACT
+from sigap.detection.model import ARTIFACT, LinearModel
 from sigap.detection.normalise import normalise
 from sigap.detection.types import MODUS_CODES
 
@@ -92,3 +95,30 @@ def test_a_text_gets_the_same_probabilities_alone_or_among_others() -> None:
         together.update(zip(chunk, model.probabilities([documents[i] for i in chunk]), strict=True))
     assert [together[i] for i in range(len(documents))] == alone
     assert all(abs(sum(p[label] for label in MODUS_CODES) - 1.0) < 1e-9 for p in alone)
+
+
+def _tiny(idf: dict[str, float]) -> LinearModel:
+    return LinearModel.from_artifact(
+        {
+            "version": "t",
+            "idf": idf,
+            "weights": {"relevant": dict.fromkeys(idf, 1.0)},
+            "bias": {"relevant": 0.25},
+            "groups": {},
+        }
+    )
+
+
+def test_a_text_whose_features_weigh_nothing_leaves_its_neighbours_alone() -> None:
+    """An idf of 0 (never from sklearn, possible in an edited artifact): the text's vector is zero,
+    its score the bias, and it takes nothing from the text before it in a batch."""
+    model = _tiny({"a": 1.0, "b": 0.0, "c": 2.0})
+    documents: list[tuple[str, list[str]]] = [("a", []), ("b", []), ("c c", [])]
+    alone = [model.probabilities([document])[0] for document in documents]
+    assert model.probabilities(documents) == alone
+    assert alone[1]["relevant"] == 1 / (1 + math.exp(-0.25))
+
+
+def test_an_artifact_with_a_pair_of_unknown_words_is_refused() -> None:
+    with pytest.raises(ValueError, match="not an artifact of `sigap train`"):
+        _tiny({"a": 1.0, "a b": 1.0})
