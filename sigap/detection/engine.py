@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from functools import reduce
 from itertools import chain, compress, repeat
@@ -163,8 +163,21 @@ class Engine:
         self._index = PrefixIndex(frozenset(literals) | COUNTRY_INDEX.words | DEPARTURE_WORDS | TIME_WORDS)
 
     # -- cues ---------------------------------------------------------------------------------
-    def _negated(self, norm: Normalised, start: int) -> bool:
-        return bool(self.catalogue.negation.search(norm.text, max(0, start - NEGATION_WINDOW), start))
+    def _negated(self, text: str, start: int) -> bool:
+        """Whether a negation stands in the clause just before ``start`` (see catalogue.load_catalogue)."""
+        return self.catalogue.negation.search(text, max(0, start - NEGATION_WINDOW), start) is not None
+
+    @staticmethod
+    def _matches_at(pattern: re.Pattern[str], text: str, positions: list[int]) -> Iterator[re.Match[str]]:
+        """What ``pattern.finditer(text)`` yields, trying only the positions where a match can start."""
+        resume = 0
+        for position in positions:
+            if position < resume:
+                continue
+            match = pattern.match(text, position)
+            if match is not None:
+                yield match
+                resume = max(match.end(), position + 1)
 
     def cues(
         self, norm: Normalised, occurrences: Occurrences | None = None
@@ -189,36 +202,23 @@ class Engine:
         plans = self._plans
         results: tuple[list[Any], list[Any], list[Any]] = ([], [], [])
         done: set[tuple[int, int]] = set()
-        negation = self.catalogue.negation.search
         for number in candidates:
             g, cue_key, cue, pattern, starts, negatable, fields = plans[number]
             if cue_key in done:
                 continue
             if starts is None:
-                for match in pattern.finditer(text):
-                    start, end = match.span()
-                    if end > start and not (
-                        negatable and negation(text, max(0, start - NEGATION_WINDOW), start)
-                    ):
-                        break
-                else:
-                    continue
+                matches: Iterator[re.Match[str]] = pattern.finditer(text)
             else:
                 lists = [occurrences[literal] for literal in starts.intersection(occurrences.literals)]
-                # One literal's positions are already ascending; several are merged. Trying the
-                # pattern at each in turn (past the last match) finds what finditer would.
-                resume = 0
-                for position in lists[0] if len(lists) == 1 else sorted({p for ps in lists for p in ps}):
-                    if position < resume or (tried := pattern.match(text, position)) is None:
-                        continue
-                    start, end = tried.span()
-                    if end > start and not (
-                        negatable and negation(text, max(0, start - NEGATION_WINDOW), start)
-                    ):
-                        break
-                    resume = max(end, position + 1)
-                else:
-                    continue
+                # One literal's positions are already ascending; several are merged.
+                positions = lists[0] if len(lists) == 1 else sorted({p for ps in lists for p in ps})
+                matches = self._matches_at(pattern, text, positions)
+            for match in matches:
+                start, end = match.span()
+                if end > start and not (negatable and self._negated(text, start)):
+                    break
+            else:
+                continue
             # "ngaku P3MI resmi": a claimed legitimacy is no legitimacy.
             if g == 2 and self.catalogue.doubt.search(text, max(0, start - 32), start):
                 continue

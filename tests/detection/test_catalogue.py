@@ -124,7 +124,8 @@ def _brute_force(engine: Engine, text: str) -> list[str]:
                 (
                     m
                     for m in pattern.finditer(norm.text)
-                    if m.end() > m.start() and not (indicator.negatable and engine._negated(norm, m.start()))
+                    if m.end() > m.start()
+                    and not (indicator.negatable and engine._negated(norm.text, m.start()))
                 ),
                 None,
             )
