@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import sys
 import time
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any, TextIO
 
@@ -56,7 +58,7 @@ def _human(text: str, analysis: Analysis, out: TextIO) -> None:
 
 
 def cmd_analyze(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
-    from sigap.detection import analyze, analyze_many
+    from sigap.detection import analyze
 
     try:
         now = datetime.fromisoformat(args.now) if args.now else None
@@ -70,32 +72,23 @@ def cmd_analyze(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
         sys.stderr.write(f"--batch must be at least 1, not {args.batch}\n")
         return 2
     bad = 0
-    # The lines read since the last write, in order: (line number, id, text) to analyse, or
-    # (line number, the error) for a line that could not be read; reported in the same order.
-    batch: list[tuple[int, Any, str] | tuple[int, Exception]] = []
-    waiting = 0  # texts in the batch
-
-    def flush() -> None:
-        nonlocal bad, waiting
-        items = [item for item in batch if len(item) == 3]
-        try:
-            analyses = iter(analyze_many([i[2] for i in items], ids=[i[1] for i in items], now=now))
-        except SKIPPED:  # the engine is tested never to raise; if it does, one text at a time
-            analyses = iter(_one_by_one(items, now))
-        for item in batch:
-            analysis = next(analyses) if len(item) == 3 else item[1]
-            try:
-                if isinstance(analysis, Exception):
-                    raise analysis
-                # ASCII escapes keep lone surrogates and any odd character valid JSON; NaN ids are refused.
-                stdout.write(json.dumps(analysis.to_record(), ensure_ascii=True, allow_nan=False) + "\n")
-            except SKIPPED as exc:
+    lines = _read_lines(stdin)
+    while chunk := list(itertools.islice(lines, args.batch)):
+        for line_no, outcome in _records(chunk, now):
+            if isinstance(outcome, Exception):
                 bad += 1
-                sys.stderr.write(f"line {item[0]}: skipped, {exc.__class__.__name__}: {str(exc)[:200]}\n")
+                sys.stderr.write(
+                    f"line {line_no}: skipped, {outcome.__class__.__name__}: {str(outcome)[:200]}\n"
+                )
+            else:
+                stdout.write(outcome + "\n")
         stdout.flush()
-        batch.clear()
-        waiting = 0
+    return 1 if bad else 0
 
+
+def _read_lines(stdin: TextIO) -> Iterator[tuple[int, Any, str | Exception]]:
+    """(line number, id, text) of each non-empty line, or the reason it cannot be read instead of
+    the text."""
     for line_no, line in enumerate(stdin, start=1):
         if not line.strip():
             continue
@@ -104,28 +97,41 @@ def cmd_analyze(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
             text = item["text"]
             if not isinstance(text, str):
                 raise TypeError("text must be a string")
-            batch.append((line_no, item.get("id"), text))
-            waiting += 1
+            yield line_no, item.get("id"), text
         except SKIPPED as exc:
-            batch.append((line_no, exc))
-        if waiting >= args.batch:
-            flush()
-    if batch:
-        flush()
-    return 1 if bad else 0
+            yield line_no, None, exc
 
 
-def _one_by_one(items: list[Any], now: datetime | None) -> list[Any]:
-    """Each text analysed alone; a text the engine fails on gives its error, the rest go on."""
-    from sigap.detection import analyze
+def _records(
+    chunk: list[tuple[int, Any, str | Exception]], now: datetime | None
+) -> Iterator[tuple[int, str | Exception]]:
+    """Each line's analysis record as JSON, or why the line is skipped, in line order. The texts
+    are analysed together; were the engine to raise (it is tested never to), one at a time, so
+    that only the line it fails on is skipped."""
+    from sigap.detection import analyze, analyze_many
 
-    results: list[Any] = []
-    for _, id_, text in items:
+    readable = [(id_, text) for _, id_, text in chunk if isinstance(text, str)]
+    analyses: list[Any]
+    try:
+        analyses = analyze_many([text for _, text in readable], ids=[id_ for id_, _ in readable], now=now)
+    except SKIPPED:
+        analyses = []
+        for id_, text in readable:
+            try:
+                analyses.append(analyze(text, id=id_, now=now))
+            except SKIPPED as exc:
+                analyses.append(exc)
+    found = iter(analyses)
+    for line_no, _, given in chunk:
+        analysis: Analysis | Exception = next(found) if isinstance(given, str) else given
+        if isinstance(analysis, Exception):
+            yield line_no, analysis
+            continue
         try:
-            results.append(analyze(text, id=id_, now=now))
+            # ASCII escapes keep lone surrogates and any odd character valid JSON; NaN ids are refused.
+            yield line_no, json.dumps(analysis.to_record(), ensure_ascii=True, allow_nan=False)
         except SKIPPED as exc:
-            results.append(exc)
-    return results
+            yield line_no, exc
 
 
 def cmd_train(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
