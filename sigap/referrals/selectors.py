@@ -27,8 +27,16 @@ from sigap.referrals.models import (
 
 def referral_list(*, user: Any, case: Case | None = None) -> QuerySet[Referral]:
     """The referrals ``user`` may see: open ones first (the nearest deadline first), then the rest."""
+    # Everyone a referral's timeline names, joined: no query per referral on the case's tab.
     qs = restrict(Referral.objects.all(), user, "view").select_related(
-        "case", "case__region", "case__region__parent", "partner", "referred_by"
+        "case",
+        "case__region",
+        "case__region__parent",
+        "partner",
+        "referred_by",
+        "responded_by",
+        "outcome_by",
+        "withdrawn_by",
     )
     if case is not None:
         qs = qs.filter(case=case)

@@ -16,6 +16,7 @@ from sigap.referrals.services import (
     referral_accept,
     referral_create,
     referral_progress,
+    referral_withdraw,
 )
 
 pytestmark = pytest.mark.django_db
@@ -281,6 +282,18 @@ def test_query_count_does_not_grow_with_progress_posts(people, posted, case, pag
     for i in range(5):
         referral_progress(referral=polres, actor=people["mitra.polres"], body=f"Perkembangan {i}")
         referral_progress(referral=posted["disnaker"], actor=people["supervisor.serang"], body=f"Catatan {i}")
+    assert _queries(client, url) == few
+
+
+def test_case_referral_tab_reads_no_more_for_more_answered_referrals(people, posted, case):
+    """Accepted (Polres) and then withdrawn (Disnaker): who answered and who withdrew are joined."""
+    url = reverse("referrals:case", args=[case.pk])
+    client = _client(people["supervisor.serang"])
+    client.get(url)  # warm
+    few = _queries(client, url)
+    referral_withdraw(
+        referral=posted["disnaker"], actor=people["supervisor.serang"], reason="Sudah ditangani"
+    )
     assert _queries(client, url) == few
 
 
