@@ -148,10 +148,14 @@ def _lock_chain_head() -> tuple[int, str]:
     return int(row[0]), str(row[1])
 
 
+#: The action of every audited read of sealed personal data (``audit_read``).
+READ_SENSITIVE = "read.sensitive"
+
+
 def audit_read(*, actor: Any, obj: models.Model, fields: list[str], purpose: str = "") -> AuditEvent:
     """Record that ``actor`` was shown the sensitive ``fields`` of ``obj``."""
     return audit_record(
-        actor=actor, action="read.sensitive", obj=obj, metadata={"fields": fields, "purpose": purpose}
+        actor=actor, action=READ_SENSITIVE, obj=obj, metadata={"fields": fields, "purpose": purpose}
     )
 
 

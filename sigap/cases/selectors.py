@@ -15,7 +15,7 @@ from django.utils import timezone
 from sigap.accounts.models import User
 from sigap.accounts.roles import Role
 from sigap.audit.models import AuditEvent
-from sigap.audit.services import audit_read
+from sigap.audit.services import READ_SENSITIVE, audit_read
 from sigap.cases.models import (
     FINAL_KINDS,
     OPEN_STATES,
@@ -303,9 +303,6 @@ class TrailEntry:
     reason: str
 
 
-READ = "read.sensitive"  # the audit action of a read of sealed data (audit.services.audit_read)
-
-
 def _case_audit_about(case: Case, decisions: dict[int, TriageDecision]) -> Q:
     """The audit events about the case: its own, its decisions', its signals' and those the apps
     register (CASE_AUDIT_SOURCES)."""
@@ -338,8 +335,8 @@ def case_audit(*, user: Any, case: Case, limit: int = 200, reads_limit: int = 20
     data (notes, referral texts, persons' identifiers, reporters) counted and listed apart."""
     decisions = {d.pk: d for d in TriageDecision.objects.filter(case=case)}
     about = restrict(AuditEvent.objects.filter(_case_audit_about(case, decisions)), user, "view")
-    reads = about.filter(action=READ)
-    events = list(about.exclude(action=READ).order_by("-id")[:limit])[::-1]
+    reads = about.filter(action=READ_SENSITIVE)
+    events = list(about.exclude(action=READ_SENSITIVE).order_by("-id")[:limit])[::-1]
     moves = dict(
         CaseTransition.objects.filter(case=case).values_list("pk", "reason")
     )  # one query: every move's reason

@@ -48,7 +48,7 @@ from sigap.cases.models import (
     TriageDecision,
     TriageKind,
 )
-from sigap.core.access import Reach, reach_of, restrict
+from sigap.core.access import Reach, reach_of
 from sigap.core.crypto import seal
 from sigap.core.exceptions import ApplicationError
 from sigap.core.guards import clean_text, may, require, resolve_now
@@ -412,8 +412,7 @@ def triage_decide(
     elif kind == TriageKind.REFER_DIRECTLY:
         if partner is None or partner.kind not in PARTNER_KINDS or not partner.is_active:
             raise ApplicationError(_("Choose the partner agency the report is referred to."))
-        if not restrict(Organisation.objects.filter(pk=partner.pk), actor, "view").exists():
-            raise PermissionDenied
+        require(actor, partner, "view")
         decision.partner = partner
         decision.case = _open_case(report=report, actor=actor, title=title, owner=owner, now=now)
         _link(case=decision.case, report=report, actor=actor, now=now)

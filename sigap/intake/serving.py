@@ -15,13 +15,11 @@ def stored_file_response(*, stored_name: str, content_type: str, display_name: s
     """The stored file, shown inline, never cached by a browser or a proxy and never type-sniffed;
     404 when the file is gone from the upload directory."""
     path = upload_dir() / stored_name
-    if not stored_name or not path.is_file():
+    if not path.is_file():  # an empty name is the directory itself
         raise Http404
     response = FileResponse(path.open("rb"), content_type=content_type)
     # RFC 6266 / 5987: a name outside ASCII is sent as filename*=utf-8''…, which browsers read.
-    response["Content-Disposition"] = (
-        display_name and content_disposition_header(False, display_name)
-    ) or "inline"
+    response["Content-Disposition"] = content_disposition_header(False, display_name) or "inline"
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods
 
 from sigap.core.cache import rate_limited
 from sigap.core.exceptions import ApplicationError
+from sigap.core.forms import show_refusal
 from sigap.core.middleware import client_ip
 from sigap.intake.attachments import UploadRefused, sanitise_upload
 from sigap.intake.forms import ReplyForm, ReportForm, StatusForm
@@ -139,7 +140,7 @@ def _submit_form(request: HttpRequest, form: ReportForm, *, channel: str, key: s
     except UploadRefused as refused:
         form.add_error("attachments", refused.message)
     except ApplicationError as error:
-        form.add_error(None, error.message)
+        show_refusal(form, error)
     return None
 
 
@@ -213,7 +214,7 @@ def status_view(request: HttpRequest) -> HttpResponse:
             try:
                 reporter_reply(report=report, body=form.cleaned_data["body"])
             except ApplicationError as error:
-                form.add_error(None, error.message)
+                show_refusal(form, error)
             else:
                 return redirect(reverse("intake:status_view") + "#pesan")
     context: dict[str, Any] = {

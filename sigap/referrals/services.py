@@ -19,7 +19,6 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -32,7 +31,6 @@ from sigap.accounts.roles import Role
 from sigap.audit.services import Entry, audit_record, audit_record_many
 from sigap.cases import sla
 from sigap.cases.models import CLOSED_STATES, TRANSITIONS, Case, CaseState
-from sigap.core.access import restrict
 from sigap.core.crypto import seal
 from sigap.core.exceptions import ApplicationError
 from sigap.core.guards import clean_text, may, require, resolve_now
@@ -188,8 +186,7 @@ def _message_escalation(referral: Referral) -> Callable[[], tuple[str, str]]:
 def _check_partner(partner: Organisation, actor: Any) -> None:
     if partner.kind not in PARTNER_KINDS or not partner.is_active:
         raise ApplicationError(_("Choose active partner agencies to refer the case to."))
-    if not restrict(Organisation.objects.filter(pk=partner.pk), actor, "view").exists():
-        raise PermissionDenied
+    require(actor, partner, "view")
 
 
 def _case_modus(case: Case) -> list[str]:
