@@ -99,12 +99,8 @@ def _label(name: str) -> StrOrPromise:
     return field.verbose_name
 
 
-def _refused(message: StrOrPromise, field: str) -> ApplicationError:
-    return ApplicationError(message, extra={"field": field})
-
-
 def _unknown_value(name: str) -> ApplicationError:
-    return _refused(_("Unknown value for %(field)s.") % {"field": _label(name)}, name)
+    return ApplicationError(_("Unknown value for %(field)s.") % {"field": _label(name)}, field=name)
 
 
 def _clean(data: PersonData, today: date) -> dict[str, Any]:
@@ -115,19 +111,21 @@ def _clean(data: PersonData, today: date) -> dict[str, Any]:
             raise _unknown_value(name)
         values[name] = value
     if not values["role"]:
-        raise _refused(_("Say what role the person has in the case."), "role")
+        raise ApplicationError(_("Say what role the person has in the case."), field="role")
     for name, choices in _MULTI_FIELDS.items():
         chosen = list(dict.fromkeys(getattr(data, name) or ()))
         if any(v not in choices.values for v in chosen):
             raise _unknown_value(name)
         values[name] = chosen
     if data.birth_year is not None and not (today.year - 120 <= data.birth_year <= today.year):
-        raise _refused(_("The year of birth is not plausible."), "birth_year")
+        raise ApplicationError(_("The year of birth is not plausible."), field="birth_year")
     if data.age is not None and not (0 <= data.age <= 120):
-        raise _refused(_("The age is not plausible."), "age")
+        raise ApplicationError(_("The age is not plausible."), field="age")
     citizenship = (data.citizenship or "").strip().upper()
     if citizenship and not (len(citizenship) == 2 and citizenship.isalpha()):
-        raise _refused(_("Citizenship is a two-letter country code (ID, MY, KH …)."), "citizenship")
+        raise ApplicationError(
+            _("Citizenship is a two-letter country code (ID, MY, KH …)."), field="citizenship"
+        )
     values.update(birth_year=data.birth_year, age=data.age, citizenship=citizenship)
     return values
 
@@ -141,20 +139,20 @@ def _seal_identifiers(person: Person, data: PersonData) -> list[str]:
             continue
         value = value.replace("\x00", "").strip()
         if len(value) > IDENTIFIER_MAX:
-            raise _refused(
+            raise ApplicationError(
                 _("Too long for %(field)s: at most %(max)d characters.")
                 % {"field": _label(name), "max": IDENTIFIER_MAX},
-                name,
+                field=name,
             )
         if name == "birthdate" and value:
             try:
                 date.fromisoformat(value)
             except ValueError as exc:
-                raise _refused(_("Write the date of birth as YYYY-MM-DD."), name) from exc
+                raise ApplicationError(_("Write the date of birth as YYYY-MM-DD."), field=name) from exc
         if name == "phone":
             e164 = normalise_phone(value)
             if value and not e164:
-                raise _refused(_("This is not a phone number SIGAP can read."), name)
+                raise ApplicationError(_("This is not a phone number SIGAP can read."), field=name)
             value = e164
             person.phone_index = phone_index(e164)
         setattr(person, column, seal(value))
@@ -206,7 +204,7 @@ def person_identifiers(*, person: Person, actor: Any, purpose: str) -> dict[str,
     if not may_see_identifiers(actor, person):
         raise PermissionDenied
     if purpose not in ReadPurpose.values:
-        raise _refused(_("Say why you need to see the identifiers: it is recorded."), "purpose")
+        raise ApplicationError(_("Say why you need to see the identifiers: it is recorded."), field="purpose")
     audit_read(actor=actor, obj=person, fields=sorted(IDENTIFIERS), purpose=purpose)
     return person.unsealed()
 
@@ -225,7 +223,7 @@ def screening_record(
     require(actor, case, "change")
     now = resolve_now(now)
     if person is not None and person.case_id != case.pk:
-        raise _refused(_("That person belongs to another case."), "person")
+        raise ApplicationError(_("That person belongs to another case."), field="person")
     rules = checklist_rules.checklist()
     known = rules.by_code()
     clean = {code: answers.get(code) or "unknown" for code in known}

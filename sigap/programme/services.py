@@ -222,9 +222,7 @@ def desa_binaan_update(
         kept_office_id=current.office_id,
     ) | {"designated_on": designated_on, "status": status}
     if designated_on > timezone.localdate():
-        raise ApplicationError(
-            _("The designation date cannot be in the future."), extra={"field": "designated_on"}
-        )
+        raise ApplicationError(_("The designation date cannot be in the future."), field="designated_on")
     history = current.status_changes.order_by("changed_on", "pk")
     later = history.exclude(from_status="")  # the steps after the designation
     designation: DesaStatusChange | None = None
@@ -234,17 +232,17 @@ def desa_binaan_update(
             raise ApplicationError(
                 _("The status changed on %(date)s: the designation date cannot be after that.")
                 % {"date": date_format(first_change.changed_on, "DATE_FORMAT")},
-                extra={"field": "designated_on"},
+                field="designated_on",
             )
         designation = history.filter(from_status="").first()
     step: DesaStatusChange | None = None
     if status != current.status:
         reason = status_reason.strip()
         if status_on is None:
-            raise ApplicationError(_("Give the date the status changed."), extra={"field": "status_on"})
+            raise ApplicationError(_("Give the date the status changed."), field="status_on")
         if status_on > timezone.localdate():
             raise ApplicationError(
-                _("The date of a status change cannot be in the future."), extra={"field": "status_on"}
+                _("The date of a status change cannot be in the future."), field="status_on"
             )
         last = later.last()
         since = max(designated_on, last.changed_on) if last is not None else designated_on
@@ -252,17 +250,17 @@ def desa_binaan_update(
             raise ApplicationError(
                 _("The status last changed on %(date)s; a new change cannot be dated before it.")
                 % {"date": date_format(since, "DATE_FORMAT")},
-                extra={"field": "status_on"},
+                field="status_on",
             )
         if not reason:
             raise ApplicationError(
                 _("Say why the status changes: it is kept in the village's history."),
-                extra={"field": "status_reason"},
+                field="status_reason",
             )
         if len(reason) > REASON_MAX:
             raise ApplicationError(
                 _("The reason is too long (at most %(max)d characters).") % {"max": REASON_MAX},
-                extra={"field": "status_reason"},
+                field="status_reason",
             )
         step = DesaStatusChange(
             desa_binaan=current,
@@ -457,18 +455,20 @@ def contact_retire(*, actor: Any, contact: NetworkContact, retired_on: date) -> 
     never overlap."""
     contact = _require_current_contact(actor, contact)
     if retired_on > timezone.localdate():
-        raise ApplicationError(_("The day a member left cannot be in the future."))
+        raise ApplicationError(_("The day a member left cannot be in the future."), field="retired_on")
     designated_on = contact.desa_binaan.designated_on
     if retired_on < designated_on:
         raise ApplicationError(
             _("A member cannot leave the network before the village was designated (%(date)s).")
-            % {"date": date_format(designated_on, "DATE_FORMAT")}
+            % {"date": date_format(designated_on, "DATE_FORMAT")},
+            field="retired_on",
         )
     last = contact.absences.order_by("-rejoined_on", "-pk").first()
     if last is not None and retired_on < last.rejoined_on:
         raise ApplicationError(
             _("This member came back to the network on %(date)s: they cannot leave before that.")
-            % {"date": date_format(last.rejoined_on, "DATE_FORMAT")}
+            % {"date": date_format(last.rejoined_on, "DATE_FORMAT")},
+            field="retired_on",
         )
     contact.retired_on = retired_on
     contact.retired_by = actor
@@ -499,14 +499,12 @@ def contact_reinstate(*, actor: Any, contact: NetworkContact, rejoined_on: date)
             _("This member is in the network now: only a former member can be taken back.")
         )
     if rejoined_on > timezone.localdate():
-        raise ApplicationError(
-            _("The day a member came back cannot be in the future."), extra={"field": "rejoined_on"}
-        )
+        raise ApplicationError(_("The day a member came back cannot be in the future."), field="rejoined_on")
     if rejoined_on < retired_on:
         raise ApplicationError(
             _("The member left the network on %(date)s: they cannot come back before that.")
             % {"date": date_format(retired_on, "DATE_FORMAT")},
-            extra={"field": "rejoined_on"},
+            field="rejoined_on",
         )
     absence = NetworkAbsence.objects.create(
         contact=contact,

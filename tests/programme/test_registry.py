@@ -465,6 +465,10 @@ def test_leaving_again_before_the_day_the_member_came_back_is_refused(programme,
     assert (
         "came back to the network on" in message and date_format(date(2026, 3, 1), "DATE_FORMAT") in message
     )
+    assert refused.value.extra == {"field": "retired_on"}  # shown under the date, as the take-back's
+    with pytest.raises(ApplicationError) as refused:
+        services.contact_retire(actor=pimpasa, contact=contact, retired_on=date(2999, 1, 1))
+    assert refused.value.extra == {"field": "retired_on"}
     assert _sekdes().retired_on is None
 
 
