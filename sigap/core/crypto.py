@@ -12,10 +12,8 @@ Receipt codes, PINs and exact-match lookups (a phone number) are stored as HMAC-
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
-import struct
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -59,32 +57,22 @@ def unseal(token: str) -> str:
 def reseal_if_stale(token: str) -> str | None:
     """``token`` re-encrypted under the first key, or None when it already is under it (or empty).
 
-    One pass over the keys, the first key first (as ``MultiFernet.decrypt`` does): the token is
-    opened once, and the key that opens it says whether it is current, so key rotation never decrypts
-    a token twice. The new token keeps the original's timestamp, as ``MultiFernet.rotate`` does."""
+    A token the first key opens is current. Any other is re-encrypted by ``MultiFernet.rotate``,
+    which opens it with the key that can and keeps its timestamp; on the way the first key refuses
+    it once more at its signature check (an HMAC, no decryption), so no token is decrypted twice."""
     if not token:
         return None
     raw = token.encode("ascii")
-    primary, *older = _fernets(_keys())
     try:
-        primary.decrypt(raw)
+        _fernets(_keys())[0].decrypt(raw)
     except InvalidToken:
         pass
     else:
         return None
-    for fernet in older:
-        try:
-            plain = fernet.decrypt(raw)
-        except InvalidToken:
-            continue
-        return primary.encrypt_at_time(plain, _timestamp(raw)).decode("ascii")
-    raise ImproperlyConfigured("a personal-data field cannot be decrypted with SIGAP_FIELD_KEYS")
-
-
-def _timestamp(raw: bytes) -> int:
-    """The creation time of a Fernet token already verified (bytes 1-8 of the token, big-endian: the
-    Fernet spec); ``Fernet.extract_timestamp`` would check its HMAC once more."""
-    return int(struct.unpack(">Q", base64.urlsafe_b64decode(raw)[1:9])[0])
+    try:
+        return _fernet(_keys()).rotate(raw).decode("ascii")
+    except InvalidToken as exc:  # a key was removed before its data was rotated
+        raise ImproperlyConfigured("a personal-data field cannot be decrypted with SIGAP_FIELD_KEYS") from exc
 
 
 def digest(purpose: str, *parts: str) -> str:
