@@ -21,8 +21,6 @@ from sigap.programme.models import (
 )
 from sigap.programme.selectors import Candidate, ShownItem
 
-#: What a date field (type="date") must be given back, whatever the language's date format.
-
 
 class SheetForm(forms.Form):
     """One answer sheet: a radio group per question; unanswered questions count as wrong."""

@@ -100,7 +100,7 @@ def _network(user: Any, desa_binaan: DesaBinaan) -> QuerySet[NetworkContact]:
     query for the whole list."""
     absences = Prefetch(
         "absences",
-        queryset=restrict(NetworkAbsence.objects.order_by("retired_on", "pk"), user, "view"),
+        queryset=restrict(NetworkAbsence.objects.all(), user, "view"),  # oldest first (Meta.ordering)
         to_attr="past_absences",
     )
     return restrict(NetworkContact.objects.filter(desa_binaan=desa_binaan), user, "view").prefetch_related(

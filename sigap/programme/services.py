@@ -22,7 +22,6 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from sigap.audit.services import audit_read, audit_record
-from sigap.core import guards
 from sigap.core.access import reach_of
 from sigap.core.crypto import digest, seal, unseal
 from sigap.core.exceptions import ApplicationError
@@ -59,10 +58,6 @@ from sigap.regions.models import Level, Region
 BANK = Path(__file__).resolve().parent / "data" / "question_bank.toml"
 #: Public test codes and pairing codes: no 0/O, 1/I/L, so they survive being read aloud and typed.
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-
-
-def _require_change(actor: Any, desa_binaan: DesaBinaan) -> None:
-    guards.require(actor, desa_binaan, "change")
 
 
 def _code(length: int) -> str:
@@ -149,7 +144,7 @@ def desa_binaan_designate(
             _("This village is already a Desa Binaan. Change its designation on the village's page.")
         )
     desa_binaan = DesaBinaan.objects.create(desa=desa, designated_on=designated_on, status=status, **values)
-    _require_change(actor, desa_binaan)  # outside the actor's territory: the transaction rolls back
+    require(actor, desa_binaan, "change")  # outside the actor's territory: the transaction rolls back
     step = DesaStatusChange.objects.create(
         desa_binaan=desa_binaan, from_status="", to_status=status, changed_on=designated_on, changed_by=actor
     )
@@ -209,7 +204,7 @@ def desa_binaan_update(
     designated before the history existed has no designation row: none is made up on a correction
     (who designated it and with which status is not known), its history keeps starting at its first
     recorded change, which the corrected date still may not follow."""
-    _require_change(actor, desa_binaan)
+    require(actor, desa_binaan, "change")
     current = DesaBinaan.objects.select_for_update().get(pk=desa_binaan.pk)
     if status not in DesaStatus.values:
         raise ApplicationError(_("Unknown status."))
@@ -301,7 +296,7 @@ def desa_binaan_update(
 @transaction.atomic
 def pimpasa_assign(*, actor: Any, desa_binaan: DesaBinaan, officer: Any, since: date) -> PimpasaAssignment:
     """Assign a PIMPASA from ``since``; the current assignment ends that day (history is kept)."""
-    _require_change(actor, desa_binaan)
+    require(actor, desa_binaan, "change")
     if getattr(officer, "role", None) != "pimpasa":
         raise ApplicationError(_("Only a PIMPASA can be assigned to a Desa Binaan."))
     current = desa_binaan.assignments.select_for_update().filter(until__isnull=True).first()
@@ -336,7 +331,7 @@ def pimpasa_assign(*, actor: Any, desa_binaan: DesaBinaan, officer: Any, since: 
 def pimpasa_unassign(*, actor: Any, desa_binaan: DesaBinaan, until: date) -> PimpasaAssignment:
     """End the current PIMPASA's assignment on ``until`` without naming a successor (a transfer,
     a leave); the village shows no PIMPASA until the next one is assigned. History is kept."""
-    _require_change(actor, desa_binaan)
+    require(actor, desa_binaan, "change")
     current = desa_binaan.assignments.select_for_update().filter(until__isnull=True).first()
     if current is None:
         raise ApplicationError(_("No PIMPASA is assigned to this village now."))
@@ -385,7 +380,7 @@ def _contact_phone(phone: str) -> str:
 def contact_add(
     *, actor: Any, desa_binaan: DesaBinaan, role: str, name: str, phone: str = ""
 ) -> NetworkContact:
-    _require_change(actor, desa_binaan)
+    require(actor, desa_binaan, "change")
     if role not in ContactRole.values:
         raise ApplicationError(_("Unknown role."))
     contact = NetworkContact.objects.create(
@@ -533,7 +528,7 @@ class ContactDetails:
 
 def contact_reveal(*, actor: Any, contact: NetworkContact) -> ContactDetails:
     """The contact's name and phone for an officer of the territory; the read is audited."""
-    guards.require(actor, contact, "reveal")
+    require(actor, contact, "reveal")
     audit_read(actor=actor, obj=contact, fields=["name", "phone"], purpose="programme.network")
     return ContactDetails(name=unseal(contact.name_sealed), phone=unseal(contact.phone_sealed))
 
@@ -554,7 +549,7 @@ def activity_record(
     source: str = "",
     organiser: Organisation | None = None,
 ) -> Activity:
-    _require_change(actor, desa_binaan)
+    require(actor, desa_binaan, "change")
     if kind not in ActivityKind.values:
         raise ApplicationError(_("Unknown kind of activity."))
     if set(materials) - set(Material.values):
@@ -587,7 +582,7 @@ def participants_set(
     *, actor: Any, activity: Activity, counts: list[tuple[str, str, int | None]]
 ) -> list[ParticipantCount]:
     """Replace the participants table: (group, sex, number or None when only presence is known)."""
-    _require_change(actor, activity.desa_binaan)
+    require(actor, activity.desa_binaan, "change")
     rows = []
     seen = set()
     for group, sex, count in counts:
@@ -614,7 +609,7 @@ def participants_set(
 def question_add(
     *, actor: Any, activity: Activity, question: str, answer: str, illustrative: bool = False
 ) -> QuestionAnswer:
-    _require_change(actor, activity.desa_binaan)
+    require(actor, activity.desa_binaan, "change")
     if not question.strip() or not answer.strip():
         raise ApplicationError(_("Both the question and the answer given are needed."))
     qa = QuestionAnswer.objects.create(
@@ -631,7 +626,7 @@ def question_add(
 @transaction.atomic
 def question_promote(*, actor: Any, qa: QuestionAnswer, public: bool = True) -> QuestionAnswer:
     """Publish a question and its answer in the public FAQ (or take it back)."""
-    _require_change(actor, qa.activity.desa_binaan)
+    require(actor, qa.activity.desa_binaan, "change")
     qa.promoted_at = timezone.now() if public else None
     qa.promoted_by = actor if public else None
     qa.save(update_fields=["promoted_at", "promoted_by"])
@@ -669,7 +664,7 @@ def question_bank_load(*, path: Path = BANK) -> int:
 @transaction.atomic
 def test_attach(*, actor: Any, activity: Activity, item_codes: list[str] | None = None) -> KnowledgeTest:
     """Attach a pre/post test to an activity (the whole active bank unless items are named)."""
-    _require_change(actor, activity.desa_binaan)
+    require(actor, activity.desa_binaan, "change")
     existing = KnowledgeTest.objects.filter(activity=activity).first()
     if existing is not None:
         return existing
@@ -714,7 +709,7 @@ def test_submit(
     officer entering a paper sheet needs the change reach. A pre sheet gets a pairing code; a post
     sheet with a known, unused code is paired with its pre sheet."""
     if actor is not None:
-        _require_change(actor, test.activity.desa_binaan)
+        require(actor, test.activity.desa_binaan, "change")
     elif not test.is_open:
         raise ApplicationError(_("This test is closed."))
     if phase not in Phase.values:
@@ -770,7 +765,7 @@ def test_submit(
 
 @transaction.atomic
 def test_set_open(*, actor: Any, test: KnowledgeTest, is_open: bool) -> KnowledgeTest:
-    _require_change(actor, test.activity.desa_binaan)
+    require(actor, test.activity.desa_binaan, "change")
     test.is_open = is_open
     test.save(update_fields=["is_open"])
     audit_record(actor=actor, action="programme.test_open" if is_open else "programme.test_close", obj=test)
@@ -785,7 +780,7 @@ def activity_photo_add(
     *, actor: Any, activity: Activity, photo: CleanFile, caption: str = ""
 ) -> ActivityPhoto:
     """Keep one photo of an activity (already through ``intake.attachments.sanitise_upload``)."""
-    _require_change(actor, activity.desa_binaan)
+    require(actor, activity.desa_binaan, "change")
     if not photo.content_type.startswith("image/"):
         raise ApplicationError(_("Only photos (JPEG, PNG or WebP) can be added to an activity."))
     if activity.photos.count() >= PHOTOS_PER_ACTIVITY:

@@ -850,8 +850,13 @@ def test_taking_a_member_back_on_the_page_is_refused_to_readers_and_other_office
     assert _signed_in(programme["pimpasa.tirtayasa"]).post(other, form).status_code == 404
     assert _sekdes().retired_on == date(2026, 2, 1) and not NetworkAbsence.objects.exists()
     # the village focal point reads the village but not its network, nor who left and came back
-    kader = _signed_in(programme["kader.lontar"]).get(reverse("programme:desa", args=[LONTAR]))
-    assert 'id="network-retired"' not in kader.content.decode()
+    services.contact_reinstate(
+        actor=programme["pimpasa.tirtayasa"], contact=contact, rejoined_on=date(2026, 3, 1)
+    )
+    desa = reverse("programme:desa", args=[LONTAR])
+    assert 'class="absences"' in _signed_in(programme["pimpasa.tirtayasa"]).get(desa).content.decode()
+    kader = _signed_in(programme["kader.lontar"]).get(desa).content.decode()
+    assert 'id="network-retired"' not in kader and 'class="absences"' not in kader
 
 
 def test_the_network_pages_refuse_readers_and_other_villages(programme) -> None:
