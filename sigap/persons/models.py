@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_stubs_ext import StrOrPromise
 
 from sigap.cases.models import Risk, _case_scope_q
 from sigap.core.access import Reach, RestrictedQuerySet
@@ -153,14 +152,6 @@ IDENTIFIERS: dict[str, str] = {
     "address": "address_sealed",
     "birthdate": "birthdate_sealed",
 }
-#: What a message calls each identifier (the sealed columns have no verbose name of their own).
-IDENTIFIER_LABELS: dict[str, StrOrPromise] = {
-    "name": _("name"),
-    "identity_number": _("NIK or passport number"),
-    "phone": _("phone number"),
-    "address": _("address"),
-    "birthdate": _("date of birth"),
-}
 
 
 class Person(models.Model):
@@ -170,12 +161,13 @@ class Person(models.Model):
     birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
     age = models.PositiveSmallIntegerField(_("age (years, when reported)"), null=True, blank=True)
     citizenship = models.CharField(_("citizenship (ISO 3166 code)"), max_length=2, blank=True, default="ID")
-    # Identifiers: only encrypted; read through services.person_identifiers (audited).
-    name_sealed = models.TextField(blank=True, editable=False)
-    identity_number_sealed = models.TextField(blank=True, editable=False)
-    phone_sealed = models.TextField(blank=True, editable=False)
-    address_sealed = models.TextField(blank=True, editable=False)
-    birthdate_sealed = models.TextField(blank=True, editable=False)
+    # Identifiers: only encrypted; read through services.person_identifiers (audited). The verbose
+    # names are what a refusal calls them.
+    name_sealed = models.TextField(_("name"), blank=True, editable=False)
+    identity_number_sealed = models.TextField(_("NIK or passport number"), blank=True, editable=False)
+    phone_sealed = models.TextField(_("phone number"), blank=True, editable=False)
+    address_sealed = models.TextField(_("address"), blank=True, editable=False)
+    birthdate_sealed = models.TextField(_("date of birth"), blank=True, editable=False)
     phone_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     # HTCDS victim context (vic_) and perpetrator context (per_).
     trafficking_status = models.CharField(

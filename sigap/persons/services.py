@@ -33,7 +33,6 @@ from sigap.core.rotation import BATCH, rewrite_by_pk
 from sigap.persons import screening as checklist_rules
 from sigap.persons.blind_index import normalise_phone, phone_index
 from sigap.persons.models import (
-    IDENTIFIER_LABELS,
     IDENTIFIERS,
     ControlMethod,
     ExploitationType,
@@ -92,9 +91,7 @@ class PersonData:
 
 def _label(name: str) -> StrOrPromise:
     """The translated label of a person's field or identifier, for a message the officer reads."""
-    if name in IDENTIFIER_LABELS:
-        return IDENTIFIER_LABELS[name]
-    field = Person._meta.get_field(name)
+    field = Person._meta.get_field(IDENTIFIERS.get(name, name))
     assert isinstance(field, Field)
     return field.verbose_name
 
