@@ -394,6 +394,12 @@ def contact_add(
     return contact
 
 
+#: Why a member's page cannot do what was asked: the member left, or has not (a service's refusal,
+#: and the notice of a page left open while the member's state changed).
+MEMBER_HAS_LEFT = _("This member has left the network; the record is kept as it was.")
+MEMBER_IS_CURRENT = _("This member is in the network now: only a former member can be taken back.")
+
+
 def _locked_contact(actor: Any, contact: NetworkContact) -> NetworkContact:
     """The contact, locked, for a change by ``actor`` (the same reach for every change of a member)."""
     require(actor, contact)  # the contact's own reach is its village's (NetworkContact.access_filter)
@@ -404,7 +410,7 @@ def _require_current_contact(actor: Any, contact: NetworkContact) -> NetworkCont
     """The contact, locked, for a change by ``actor``; a retired member stays as it was."""
     locked = _locked_contact(actor, contact)
     if locked.retired_on is not None:
-        raise ApplicationError(_("This member has left the network; the record is kept as it was."))
+        raise ApplicationError(MEMBER_HAS_LEFT)
     return locked
 
 
@@ -490,9 +496,7 @@ def contact_reinstate(*, actor: Any, contact: NetworkContact, rejoined_on: date)
     contact = _locked_contact(actor, contact)
     retired_on = contact.retired_on
     if retired_on is None:
-        raise ApplicationError(
-            _("This member is in the network now: only a former member can be taken back.")
-        )
+        raise ApplicationError(MEMBER_IS_CURRENT)
     if rejoined_on > timezone.localdate():
         raise ApplicationError(_("The day a member came back cannot be in the future."), field="rejoined_on")
     if rejoined_on < retired_on:

@@ -225,12 +225,7 @@ def contact_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         return HttpResponse(status=400)
     if action and (action == "reinstate") != contact.is_retired:
         # A page left open while the member left or came back: show the member as they are now.
-        messages.info(
-            request,
-            _("This member has left the network; the record is kept as it was.")
-            if contact.is_retired
-            else _("This member is in the network now: only a former member can be taken back."),
-        )
+        messages.info(request, services.MEMBER_HAS_LEFT if contact.is_retired else services.MEMBER_IS_CURRENT)
         return redirect(request.path)
     if contact.is_retired:
         return _former_contact(request, desa_binaan, contact, back=back, posted=bool(action))
