@@ -36,15 +36,17 @@ def resolve_now(now: datetime | None) -> datetime:
     return now or timezone.now()
 
 
-def clean_text(value: str | None, *, required: Any, limit: int, too_long: Any) -> str:
+def clean_text(
+    value: str | None, *, required: Any, limit: int, too_long: Any, field: str | None = None
+) -> str:
     """``value`` without NUL characters and surrounding space.
 
     Empty: ``ApplicationError(required)``, unless ``required`` is None (the text is optional). Longer
-    than ``limit``: ``ApplicationError(too_long % {"max": limit})``.
+    than ``limit``: ``ApplicationError(too_long % {"max": limit})``. Either names ``field``.
     """
     value = (value or "").replace("\x00", "").strip()
     if not value and required is not None:
-        raise ApplicationError(required)
+        raise ApplicationError(required, field=field)
     if len(value) > limit:
-        raise ApplicationError(too_long % {"max": limit})
+        raise ApplicationError(too_long % {"max": limit}, field=field)
     return value

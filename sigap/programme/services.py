@@ -25,7 +25,7 @@ from sigap.audit.services import audit_read, audit_record
 from sigap.core.access import reach_of
 from sigap.core.crypto import digest, seal, unseal
 from sigap.core.exceptions import ApplicationError
-from sigap.core.guards import require
+from sigap.core.guards import clean_text, require
 from sigap.intake.attachments import CleanFile
 from sigap.intake.services import store_clean_files
 from sigap.organisations.models import Organisation, OrgKind
@@ -83,26 +83,30 @@ def _clean_designation(
     an existing decree (``kept_office_id``) stays valid after it closes: a decree is history."""
     if office.pk != kept_office_id and (office.kind != OrgKind.KANTOR_IMIGRASI or not office.is_active):
         raise ApplicationError(_("The decree is issued by a Kantor Imigrasi: choose one."))
-    number = " ".join(sk_number.split())
-    if not number:
-        raise ApplicationError(_("The decree (SK) number is needed."))
-    if len(number) > SK_NUMBER_MAX:
-        raise ApplicationError(
-            _("The decree number is too long (at most %(max)d characters).") % {"max": SK_NUMBER_MAX}
-        )
+    number = clean_text(
+        " ".join(sk_number.split()),
+        required=_("The decree (SK) number is needed."),
+        limit=SK_NUMBER_MAX,
+        too_long=_("The decree number is too long (at most %(max)d characters)."),
+        field="sk_number",
+    )
     if sk_date > timezone.localdate():
         raise ApplicationError(_("The decree date cannot be in the future."))
     unknown = sorted(set(criteria) - set(Criterion.values))
     if unknown:
         raise ApplicationError(_("Unknown selection criteria."), extra={"criteria": unknown})
-    if len(notes) > NOTES_MAX:
-        raise ApplicationError(_("The notes are too long (at most %(max)d characters).") % {"max": NOTES_MAX})
     return {
         "office": office,
         "sk_number": number,
         "sk_date": sk_date,
         "criteria": sorted(set(criteria)),
-        "notes": notes.strip(),
+        "notes": clean_text(
+            notes,
+            required=None,
+            limit=NOTES_MAX,
+            too_long=_("The notes are too long (at most %(max)d characters)."),
+            field="notes",
+        ),
     }
 
 
@@ -232,7 +236,6 @@ def desa_binaan_update(
         designation = history.filter(from_status="").first()
     step: DesaStatusChange | None = None
     if status != current.status:
-        reason = status_reason.strip()
         if status_on is None:
             raise ApplicationError(_("Give the date the status changed."), field="status_on")
         if status_on > timezone.localdate():
@@ -247,16 +250,13 @@ def desa_binaan_update(
                 % {"date": date_format(since, "DATE_FORMAT")},
                 field="status_on",
             )
-        if not reason:
-            raise ApplicationError(
-                _("Say why the status changes: it is kept in the village's history."),
-                field="status_reason",
-            )
-        if len(reason) > REASON_MAX:
-            raise ApplicationError(
-                _("The reason is too long (at most %(max)d characters).") % {"max": REASON_MAX},
-                field="status_reason",
-            )
+        reason = clean_text(
+            status_reason,
+            required=_("Say why the status changes: it is kept in the village's history."),
+            limit=REASON_MAX,
+            too_long=_("The reason is too long (at most %(max)d characters)."),
+            field="status_reason",
+        )
         step = DesaStatusChange(
             desa_binaan=current,
             from_status=current.status,
@@ -355,24 +355,25 @@ CONTACT_PHONE_MAX = 40
 
 
 def _contact_name(name: str) -> str:
-    text = " ".join(name.split())
-    if not text:
-        raise ApplicationError(_("A name is needed."))
-    if len(text) > CONTACT_NAME_MAX:
-        raise ApplicationError(
-            _("The name is too long (at most %(max)d characters).") % {"max": CONTACT_NAME_MAX}
-        )
-    return text
+    return clean_text(
+        " ".join(name.split()),
+        required=_("A name is needed."),
+        limit=CONTACT_NAME_MAX,
+        too_long=_("The name is too long (at most %(max)d characters)."),
+        field="name",
+    )
 
 
 def _contact_phone(phone: str) -> str:
-    text = phone.strip()
-    if len(text) > CONTACT_PHONE_MAX:
-        raise ApplicationError(
-            _("The phone number is too long (at most %(max)d characters).") % {"max": CONTACT_PHONE_MAX}
-        )
+    text = clean_text(
+        phone,
+        required=None,
+        limit=CONTACT_PHONE_MAX,
+        too_long=_("The phone number is too long (at most %(max)d characters)."),
+        field="phone",
+    )
     if text and not any(ch.isdigit() for ch in text):
-        raise ApplicationError(_("A phone number needs digits."))
+        raise ApplicationError(_("A phone number needs digits."), field="phone")
     return text
 
 

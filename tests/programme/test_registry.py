@@ -1011,3 +1011,20 @@ def test_every_refusal_of_a_designation_edit_names_its_field(programme, changes,
             actor=programme["supervisor.serang"], desa_binaan=lontar, **_edit_values(lontar, **changes)
         )
     assert refused.value.extra.get("field") == field
+
+
+@pytest.mark.parametrize(
+    ("name", "phone", "field"),
+    [(" \x00 ", "0812", "name"), ("x" * 500, "0812", "name"), ("Ibu Sekdes", "tidak ada", "phone")],
+)
+def test_a_refused_member_names_the_field_it_is_about(programme, name, phone, field) -> None:
+    lontar = DesaBinaan.objects.get(desa_id=LONTAR)
+    with pytest.raises(ApplicationError) as refused:
+        services.contact_add(
+            actor=programme["pimpasa.tirtayasa"],
+            desa_binaan=lontar,
+            role=_sekdes().role,
+            name=name,
+            phone=phone,
+        )
+    assert refused.value.extra == {"field": field}
