@@ -296,11 +296,13 @@ def desa_detail(request: HttpRequest, code: str) -> HttpResponse:
     if action in ("contact", "assign", "unassign"):
         if not may_change:
             raise PermissionDenied
-        form: forms.Form = {
-            "contact": lambda: ContactForm(request.POST),
-            "assign": lambda: AssignForm(request.POST, officers=officers),
-            "unassign": lambda: UnassignForm(request.POST),
-        }[action]()
+        form: forms.Form
+        if action == "contact":
+            form = contact_form = ContactForm(request.POST)
+        elif action == "assign":
+            form = assign_form = AssignForm(request.POST, officers=officers)
+        else:
+            form = unassign_form = UnassignForm(request.POST)
         if form.is_valid():
             try:
                 if action == "contact":
@@ -312,18 +314,11 @@ def desa_detail(request: HttpRequest, code: str) -> HttpResponse:
                         actor=request.user, desa_binaan=desa_binaan, **form.cleaned_data
                     )
             except ApplicationError as exc:
-                error = str(exc.message)
+                show_refusal(form, exc)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("programme:desa", code=desa_binaan.desa_id)
-        else:
-            error = _("Please check the form.")
-        if action == "contact":
-            contact_form = form  # type: ignore[assignment]
-        elif action == "assign":
-            assign_form = form  # type: ignore[assignment]
-        else:
-            unassign_form = form  # type: ignore[assignment]
+        error = _("Please check the form.")
     elif request.method == "POST" and request.POST.get("action") == "activity":
         if not may_change:
             raise PermissionDenied
@@ -334,12 +329,11 @@ def desa_detail(request: HttpRequest, code: str) -> HttpResponse:
                     actor=request.user, desa_binaan=desa_binaan, **activity_form.cleaned_data
                 )
             except ApplicationError as exc:
-                error = str(exc.message)
+                show_refusal(activity_form, exc)
             else:
                 messages.success(request, _("Activity recorded."))
                 return redirect("programme:activity", pk=activity.pk)
-        else:
-            error = _("Please check the form.")
+        error = _("Please check the form.")
     elif request.method == "POST" and request.POST.get("action") == "reveal":
         try:
             contact_pk = int(request.POST.get("contact", ""))

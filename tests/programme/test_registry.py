@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -1028,3 +1029,15 @@ def test_a_refused_member_names_the_field_it_is_about(programme, name, phone, fi
             phone=phone,
         )
     assert refused.value.extra == {"field": field}
+
+
+def test_a_refused_member_on_the_village_page_is_shown_under_the_field(programme) -> None:
+    """The village page puts a service's refusal under the field it names, as the member's page does."""
+    page = _signed_in(programme["pimpasa.tirtayasa"]).post(
+        reverse("programme:desa", args=[LONTAR]),
+        {"action": "contact", "role": "sekdes", "name": "Ibu Sekdes Baru", "phone": "tidak ada"},
+    )
+    body = page.content.decode()
+    assert page.status_code == 400
+    field = re.search(r'<div class="field[^"]*has-error"[^>]*>.*?</div>', body, re.S)
+    assert field is not None and 'name="phone"' in field.group(0) and "harus berisi angka" in field.group(0)
