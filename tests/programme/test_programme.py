@@ -9,7 +9,9 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 
@@ -343,8 +345,6 @@ def test_a_file_that_is_not_a_photo_is_refused_with_a_message(programme) -> None
 
 def test_the_village_list_reads_each_current_pimpasa_in_one_query(programme) -> None:
     """The list once asked for every village's PIMPASA separately (one query per row)."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     user = programme["admin"]
     with CaptureQueriesContext(connection) as captured:
@@ -396,28 +396,36 @@ def _tested_activity(actor, desa_binaan: DesaBinaan, n: int, *, held_on: date) -
     return activity
 
 
+def _four_tested_activities(actor: Any, desa_binaan: DesaBinaan) -> None:
+    """Four tested events, two on the same day, not in date order."""
+    for n, held_on in enumerate((date(2026, 1, 20), date(2025, 12, 1), date(2026, 1, 20), date(2026, 2, 3))):
+        _tested_activity(actor, desa_binaan, n, held_on=held_on)
+
+
+def _plain_activity(actor: Any, desa_binaan: DesaBinaan, *, kind: str, title: str, held_on: date) -> Activity:
+    return services.activity_record(
+        actor=actor,
+        desa_binaan=desa_binaan,
+        kind=kind,
+        title=title,
+        held_on=held_on,
+        place="Balai desa",
+        materials=[],
+    )
+
+
 def test_knowledge_gain_over_time_reads_as_many_queries_for_five_activities_as_for_one(programme) -> None:
     """It used to read each activity's test and sheets separately (two queries per activity)."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     pimpasa = programme["pimpasa.tirtayasa"]
     lontar = DesaBinaan.objects.get(desa_id=LONTAR)
     pimpasa.scope_codes()  # read once per request (cached on the account), not per activity
     with CaptureQueriesContext(connection) as one:
         rows = selectors.village_over_time(user=pimpasa, desa_binaan=lontar)
     assert [a for a, _ in rows] == [_seed_event()]
-    for n, held_on in enumerate((date(2026, 1, 20), date(2025, 12, 1), date(2026, 1, 20), date(2026, 2, 3))):
-        _tested_activity(pimpasa, lontar, n, held_on=held_on)
-    services.activity_record(  # no test: not listed
-        actor=pimpasa,
-        desa_binaan=lontar,
-        kind="kunjungan",
-        title="Kunjungan rumah",
-        held_on=date(2026, 1, 5),
-        place="Dusun Pesisir",
-        materials=[],
-    )
+    _four_tested_activities(pimpasa, lontar)
+    _plain_activity(
+        pimpasa, lontar, kind="kunjungan", title="Kunjungan rumah", held_on=date(2026, 1, 5)
+    )  # no test
     with CaptureQueriesContext(connection) as five:
         rows = selectors.village_over_time(user=pimpasa, desa_binaan=lontar)
     assert len(rows) == 5 and rows[0][0] == _seed_event()
@@ -427,16 +435,9 @@ def test_knowledge_gain_over_time_reads_as_many_queries_for_five_activities_as_f
 def test_knowledge_gain_over_time_is_what_the_activity_by_activity_reading_gave(programme) -> None:
     pimpasa = programme["pimpasa.tirtayasa"]
     lontar = DesaBinaan.objects.get(desa_id=LONTAR)
-    for n, held_on in enumerate((date(2026, 1, 20), date(2025, 12, 1), date(2026, 1, 20), date(2026, 2, 3))):
-        _tested_activity(pimpasa, lontar, n, held_on=held_on)
-    empty = services.activity_record(
-        actor=pimpasa,
-        desa_binaan=lontar,
-        kind="sosialisasi",
-        title="Tes tanpa lembar jawaban",
-        held_on=date(2026, 2, 10),
-        place="Balai desa",
-        materials=[],
+    _four_tested_activities(pimpasa, lontar)
+    empty = _plain_activity(
+        pimpasa, lontar, kind="sosialisasi", title="Tes tanpa lembar jawaban", held_on=date(2026, 2, 10)
     )
     services.test_attach(actor=pimpasa, activity=empty)  # a test nobody has answered yet
     for username in (
