@@ -122,3 +122,16 @@ def test_a_text_whose_features_weigh_nothing_leaves_its_neighbours_alone() -> No
 def test_an_artifact_with_a_pair_of_unknown_words_is_refused() -> None:
     with pytest.raises(ValueError, match="not an artifact of `sigap train`"):
         _tiny({"a": 1.0, "a b": 1.0})
+
+
+def test_an_artifact_with_a_softmax_group_of_one_label_is_refused() -> None:
+    """A softmax of one label is always 1: `sigap train` writes a group only for two labels or more."""
+    artifact = {
+        "version": "t",
+        "idf": {"a": 1.0},
+        "weights": {"risk:low": {"a": 1.0}},
+        "bias": {"risk:low": 0.0},
+        "groups": {"risk": ["risk:low"]},
+    }
+    with pytest.raises(ValueError, match="fewer than two labels"):
+        LinearModel.from_artifact(artifact)
