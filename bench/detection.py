@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 CORPUS = ROOT / "sigap" / "detection" / "corpus"
 N = 10_000
+PASSES = 3
 
 
 def reports() -> list[str]:
@@ -52,19 +53,25 @@ def main() -> int:
     data = reports()
     mean_len = statistics.mean(len(t) for t in data)
 
-    t0 = time.perf_counter()
-    for text in data:
-        normalise(text)
-    baseline = time.perf_counter() - t0
+    # Three passes over the same 10,000 reports, each timing the normaliser, the stream and one at a
+    # time back to back. The fastest pass is the figure, as timeit takes its fastest run: other work
+    # on a shared machine only ever adds time, so the minimum is the closest reading of what the
+    # code costs; the median and the slowest pass are printed beside it.
+    baseline, stream, single = [], [], []
+    for _ in range(PASSES):
+        t0 = time.perf_counter()
+        for text in data:
+            normalise(text)
+        baseline.append(time.perf_counter() - t0)
 
-    t0 = time.perf_counter()
-    analyze_many(data)
-    elapsed = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        analyze_many(data)
+        stream.append(time.perf_counter() - t0)
 
-    t0 = time.perf_counter()
-    for text in data:
-        analyze(text)
-    one_by_one = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        for text in data:
+            analyze(text)
+        single.append(time.perf_counter() - t0)
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     adversarial = {
@@ -83,20 +90,26 @@ def main() -> int:
             runs.append(time.perf_counter() - t)
         worst.append((max(runs), name))
 
-    rate = N / elapsed
+    elapsed, one_by_one = min(stream), min(single)
     print(f"detection: {N:,} reports, mean {mean_len:.0f} characters, one process, one core")
     print(f"  start-up (import, catalogue, model): {startup:.2f} s  (goal < 2 s)")
     print(
-        f"  throughput, a stream (analyze_many, sigap analyze): {rate:,.0f} reports/s "
-        f"({elapsed / N * 1e6:.0f} us each)  (goal >= 5,000/s)"
+        f"  throughput, a stream (analyze_many, sigap analyze): {N / elapsed:,.0f} reports/s "
+        f"({elapsed / N * 1e6:.0f} us each), fastest of {PASSES} passes  (goal >= 5,000/s); "
+        f"median {N / statistics.median(stream):,.0f}/s, slowest {N / max(stream):,.0f}/s"
     )
     print(
         f"  throughput, one at a time (analyze): {N / one_by_one:,.0f} reports/s "
-        f"({one_by_one / N * 1e6:.0f} us each)"
+        f"({one_by_one / N * 1e6:.0f} us each), fastest of {PASSES}; "
+        f"median {N / statistics.median(single):,.0f}/s"
     )
+    # The ratios pair each pass's analysis with the normaliser timed just before it in that pass.
+    ratio_stream = statistics.median(a / b for a, b in zip(stream, baseline, strict=True))
+    ratio_single = statistics.median(a / b for a, b in zip(single, baseline, strict=True))
     print(
-        f"  baseline, normalising alone: {N / baseline:,.0f} reports/s -> a stream = "
-        f"{elapsed / baseline:.1f}x the normaliser, one at a time = {one_by_one / baseline:.1f}x"
+        f"  baseline, normalising alone: {N / min(baseline):,.0f} reports/s (fastest pass) -> in the same "
+        f"pass (median of {PASSES}) a stream = {ratio_stream:.1f}x the normaliser, one at a time = "
+        f"{ratio_single:.1f}x"
     )
     print(f"  peak memory (max RSS): {rss_mb:.0f} MB  (goal < 300 MB)")
     slowest, name = max(worst)
