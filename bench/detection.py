@@ -3,7 +3,7 @@
 Throughput is measured on 10,000 reports of about 300 characters built from the labelled corpus
 (each corpus text cut or extended to 250-350 characters, so every report is different), in this
 process on one core, after start-up, two ways: as a stream (``analyze_many``, which ``sigap analyze``
-uses: each step runs over a batch of 64 reports before the next) and one at a time (``analyze``, as
+uses: each step runs over a batch of 1,024 reports before the next) and one at a time (``analyze``, as
 the web app calls it for each new report). Both give the same records. The baseline in the same run
 is the cost of normalising the same texts alone (the engine's first step), so the ratios say what the
 rest costs.

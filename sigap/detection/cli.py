@@ -68,12 +68,14 @@ def cmd_analyze(args: argparse.Namespace, stdin: TextIO, stdout: TextIO) -> int:
     if args.text is not None:
         _human(args.text, analyze(args.text, now=now), stdout)
         return 0
-    if args.batch < 1:
+    if args.batch is not None and args.batch < 1:
         sys.stderr.write(f"--batch must be at least 1, not {args.batch}\n")
         return 2
+    from sigap.detection.engine import BATCH
+
     bad = 0
     lines = _read_lines(stdin)
-    while chunk := list(itertools.islice(lines, args.batch)):
+    while chunk := list(itertools.islice(lines, args.batch or BATCH)):
         for line_no, outcome in _records(chunk, now):
             if isinstance(outcome, Exception):
                 bad += 1
@@ -203,9 +205,8 @@ def main(argv: list[str], stdin: TextIO | None = None, stdout: TextIO | None = N
     p.add_argument(
         "--batch",
         type=int,
-        default=64,
-        help="analyse this many lines together and write their records then (default 64, the fastest"
-        " for a stream); 1 answers each line as soon as it is read",
+        help="analyse this many lines together and write their records then (default: the engine's"
+        " batch, 1,024, the fastest for a stream); 1 answers each line as soon as it is read",
     )
     p = sub.add_parser("train", help="fit the modus model on the corpus and write data/model.json")
     p.add_argument("--splits", nargs="+", help="default: every training split present (see docs)")
