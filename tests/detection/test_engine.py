@@ -292,6 +292,28 @@ def test_signs_written_the_way_villagers_write_them(text: str, code: str) -> Non
     assert analysis.relevant and analysis.risk != "low"
 
 
+def test_a_record_is_what_dataclasses_asdict_gives_and_shares_no_list_with_the_analysis() -> None:
+    """to_record builds the hits and entities itself (asdict costs more than the analysis's model);
+    it must give exactly asdict's dictionaries, as deep copies."""
+    from dataclasses import asdict
+
+    from sigap.detection import analyze_many
+    from sigap.detection.evaluation import load_split
+
+    texts = [r["text"] for r in load_split("dev")]
+    texts.append("calo PT Maju Jaya wa.me/6281234567890 @rekrut.kerja https://loker.example gaji 20jt")
+    analyses = analyze_many(texts, now=NOW)
+    assert any(a.entities.phones and a.entities.urls and a.entities.accounts for a in analyses)
+    for analysis in analyses:
+        record = analysis.to_record()
+        assert record["indicators"] == [asdict(h) for h in analysis.indicators]
+        assert record["context"] == [asdict(h) for h in analysis.context]
+        assert record["entities"] == asdict(analysis.entities)
+        for name, values in record["entities"].items():
+            values.append("changed")
+            assert getattr(analysis.entities, name)[-1:] != ["changed"]
+
+
 def test_a_stream_gives_each_report_the_analysis_it_gets_alone(monkeypatch: pytest.MonkeyPatch) -> None:
     """analyze_many runs each step over a batch: the records are those of analyze, report by report."""
     from sigap.detection import engine
