@@ -24,7 +24,7 @@ from sigap.detection.types import MODUS_CODES, NONE, Analysis, Entities, Hit
 MAX_CHARS = 20_000  # longer texts are analysed on their first 20,000 characters
 # Reports taken through each step together by analyze_many (see there). Longer runs of one step keep
 # its patterns, automaton and weights in the processor's caches and share NumPy's fixed cost: 512 to
-# 2,048 were fastest (about 1.15 times 64; docs/detection.md, "Performance"); the intermediate
+# 2,048 were fastest (about 1.15-1.2 times 64; docs/detection.md, "Performance"); the intermediate
 # results of a batch take a few megabytes.
 BATCH = 1024
 NEGATION_WINDOW = 64  # characters before a cue searched for a negation (see catalogue.load_catalogue)
@@ -93,6 +93,8 @@ def _collector_paused() -> Iterator[None]:
     run every 700 allocations, and each full pass walks every object the caller still holds, the
     analyses already returned among them: about a tenth of a stream's time (docs/detection.md,
     "Performance"). It is enabled again afterwards, even on an error, unless it was off before.
+    The switch is process-wide: another thread may run with it off for a while (or turn it back on
+    early); either way nothing is lost, a collection only comes later.
     """
     if not gc.isenabled():
         yield

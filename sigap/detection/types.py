@@ -57,7 +57,7 @@ class Entities:
 
 
 # The record form of a Hit and of Entities, as dataclasses.asdict would give them (a test holds
-# them to it) at a tenth of its cost: every field is a str, an int or a list of them, so a copy of
+# them to it) at about a quarter of its cost: every field is a str, an int or a list of them, so a copy of
 # each list is a deep copy.
 _HIT_FIELDS = tuple(f.name for f in fields(Hit))
 _ENTITY_FIELDS = tuple(f.name for f in fields(Entities))
