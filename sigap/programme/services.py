@@ -718,7 +718,7 @@ def test_submit(
     elif not test.is_open:
         raise ApplicationError(_("This test is closed."))
     if phase not in Phase.values:
-        raise ApplicationError(_("Choose before or after."))
+        raise ApplicationError(_("Choose before or after."), field="phase")
     items = test.ordered_items()
     by_code = {item.code: item for item in items}
     if set(answers) - set(by_code):
@@ -738,7 +738,8 @@ def test_submit(
                 _(
                     "This code is not known for this test, or it was used already. "
                     "Check it, or leave it empty."
-                )
+                ),
+                field="pair_code",
             )
     if phase == Phase.PRE:
         new_code = _code(6)

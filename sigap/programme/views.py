@@ -371,8 +371,9 @@ def desa_detail(request: HttpRequest, code: str) -> HttpResponse:
     return response
 
 
-def _activity_post(request: HttpRequest, activity: Activity) -> HttpResponse | None:
-    """One of the activity page's forms; None when a form is to be shown again with its errors."""
+def _activity_post(request: HttpRequest, activity: Activity) -> HttpResponse | dict[str, Any]:
+    """One of the activity page's forms: a redirect once it is saved, or what the page shows instead
+    of its empty form (the bound form, with its errors and everything the officer typed)."""
     user, action = request.user, request.POST.get("action", "")
     if not selectors.may_change(user=user, desa_binaan=activity.desa_binaan):
         raise PermissionDenied
@@ -389,27 +390,38 @@ def _activity_post(request: HttpRequest, activity: Activity) -> HttpResponse | N
         )
     elif action == "question":
         qform = QuestionForm(request.POST)
-        if not qform.is_valid():
-            return None
-        services.question_add(actor=user, activity=activity, **qform.cleaned_data)
+        try:
+            if not qform.is_valid():
+                return {"question_form": qform}
+            services.question_add(actor=user, activity=activity, **qform.cleaned_data)
+        except ApplicationError as exc:
+            show_refusal(qform, exc)
+            return {"question_form": qform}
         messages.success(request, _("Question recorded."))
     elif action == "participants":
         pform = ParticipantsForm(request.POST)
-        if not pform.is_valid():
-            return None
-        services.participants_set(actor=user, activity=activity, counts=pform.counts())
+        try:
+            if not pform.is_valid():
+                return {"participants_form": pform}
+            services.participants_set(actor=user, activity=activity, counts=pform.counts())
+        except ApplicationError as exc:
+            show_refusal(pform, exc)
+            return {"participants_form": pform}
         messages.success(request, _("Participants saved."))
     elif action == "photo":
-        upload = request.FILES.get("photo")
-        if upload is None:
-            raise ApplicationError(_("Choose a photo first."))
+        caption = request.POST.get("caption", "")
         try:
-            clean = sanitise_upload(name=upload.name or "foto", data=upload)
-        except UploadRefused as refused:
-            raise ApplicationError(refused.message) from refused
-        services.activity_photo_add(
-            actor=user, activity=activity, photo=clean, caption=request.POST.get("caption", "")
-        )
+            upload = request.FILES.get("photo")
+            if upload is None:
+                raise ApplicationError(_("Choose a photo first."))
+            try:
+                clean = sanitise_upload(name=upload.name or "foto", data=upload)
+            except UploadRefused as refused:
+                raise ApplicationError(refused.message) from refused
+            services.activity_photo_add(actor=user, activity=activity, photo=clean, caption=caption)
+        except ApplicationError as exc:
+            # A file input cannot be filled again; the caption is.
+            return {"error": str(exc.message), "photo_caption": caption, "photo_open": True}
         messages.success(request, _("Photo added."))
     elif action == "attach_test":
         services.test_attach(actor=user, activity=activity)
@@ -424,15 +436,19 @@ def _activity_post(request: HttpRequest, activity: Activity) -> HttpResponse | N
         if test is None:
             raise Http404
         form = SheetForm(request.POST, items=selectors.items_for_display(test), phase="", paper=True)
-        if not form.is_valid():
-            return None
-        submitted = services.test_submit(
-            test=test,
-            phase=form.cleaned_data["phase"],
-            answers=form.answers(),
-            pair_code=form.cleaned_data.get("pair_code", ""),
-            actor=user,
-        )
+        try:
+            if not form.is_valid():
+                return {"paper_form": form}
+            submitted = services.test_submit(
+                test=test,
+                phase=form.cleaned_data["phase"],
+                answers=form.answers(),
+                pair_code=form.cleaned_data.get("pair_code", ""),
+                actor=user,
+            )
+        except ApplicationError as exc:
+            show_refusal(form, exc)  # the sheet's answers stay as entered
+            return {"paper_form": form}
         if submitted.pair_code:
             messages.success(
                 request,
@@ -463,16 +479,16 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     activity = selectors.activity_get(user=request.user, pk=pk)
     if activity is None:
         raise Http404
-    error = ""
+    shown_again: dict[str, Any] = {}
     if request.method == "POST":
         try:
-            response = _activity_post(request, activity)
+            outcome = _activity_post(request, activity)
         except ApplicationError as exc:
-            error = str(exc.message)
+            shown_again = {"error": str(exc.message)}
         else:
-            if response is not None:
-                return response
-            error = _("Please check the form.")
+            if isinstance(outcome, HttpResponse):
+                return outcome
+            shown_again = {"error": _("Please check the form."), **outcome}
     user = request.user
     may_change = selectors.may_change(user=user, desa_binaan=activity.desa_binaan)
     test = selectors.test_of(user=user, activity=activity)
@@ -495,9 +511,12 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "paper_form": SheetForm(items=selectors.items_for_display(test), phase="", paper=True)
         if test
         else None,
-        "error": error,
+        "photo_caption": "",
+        "photo_open": False,
+        "error": "",
     }
-    return render(request, "programme/activity.html", context, status=400 if error else 200)
+    context |= shown_again
+    return render(request, "programme/activity.html", context, status=400 if shown_again else 200)
 
 
 @login_required
@@ -544,7 +563,7 @@ def quiz(request: HttpRequest, code: str) -> HttpResponse:
                     pair_code=form.cleaned_data.get("pair_code", ""),
                 )
             except ApplicationError as exc:
-                form.add_error("pair_code", exc.message)
+                show_refusal(form, exc)  # the pairing code under its field, a closed test above the form
             else:
                 request.session[DONE_KEY] = {
                     "code": test.code,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 from typing import Any
 
@@ -341,6 +342,52 @@ def test_a_file_that_is_not_a_photo_is_refused_with_a_message(programme) -> None
         reverse("programme:activity", args=[event.pk]), {"action": "photo", "photo": _png_upload()}
     )
     assert refused.status_code == 403 and not event.photos.exists()
+
+
+def test_a_refused_form_on_the_activity_page_comes_back_as_typed_with_its_error(programme) -> None:
+    """An officer entering a paper sheet with a mistyped pairing code, a question without its answer,
+    a negative count or a file that is not a photo sees the form again, opened, with what they typed
+    and the reason next to it; nothing is saved."""
+    event = _seed_event()
+    test = event.knowledge_test
+    items = selectors.items_for_display(test)
+    client = Client()
+    client.force_login(programme["pimpasa.tirtayasa"])
+    url = reverse("programme:activity", args=[event.pk])
+    sheets = Sheet.objects.filter(test=test).count()
+
+    answers = {f"q_{item.code}": str(item.options[-1][0]) for item in items}
+    sheet = {"action": "paper", "phase": "post", "pair_code": "ZZZ-999", **answers}
+    response = client.post(url, sheet, HTTP_ACCEPT_LANGUAGE="id")
+    page = response.content.decode()
+    assert response.status_code == 400 and Sheet.objects.filter(test=test).count() == sheets
+    form = response.context["paper_form"]
+    assert form.is_bound and "pair_code" in form.errors  # under the code, not only above the page
+    assert 'value="ZZZ-999"' in page and "<details open><summary>Masukkan lembar kertas" in page
+    for item in items:  # every answer still chosen
+        radio = f'<input type="radio" name="q_{item.code}" value="{item.options[-1][0]}"[^>]*>'
+        chosen = re.search(radio, page)
+        assert chosen is not None and " checked" in chosen.group()
+        field = form[f"q_{item.code}"]
+        assert field.value() == str(item.options[-1][0])
+
+    questions = event.questions.count()
+    response = client.post(url, {"action": "question", "question": "Apakah visa ziarah boleh untuk kerja?"})
+    assert response.status_code == 400 and event.questions.count() == questions
+    assert "Apakah visa ziarah boleh untuk kerja?" in response.content.decode()
+    assert "answer" in response.context["question_form"].errors
+
+    before = sorted((p.group, p.sex, p.count) for p in event.participants.all())
+    response = client.post(url, {"action": "participants", "n_masyarakat_p": "-3", "n_guru_l": "4"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert sorted((p.group, p.sex, p.count) for p in event.participants.all()) == before
+    assert 'value="-3"' in page and 'value="4"' in page and 'id="id_n_masyarakat_p_error"' in page
+
+    fake = SimpleUploadedFile("foto.jpg", b"%PDF-1.4 not a photo", content_type="image/jpeg")
+    response = client.post(url, {"action": "photo", "photo": fake, "caption": "Sosialisasi di MTs"})
+    assert response.status_code == 400 and not event.photos.exists()
+    assert 'value="Sosialisasi di MTs"' in response.content.decode()
 
 
 def test_the_village_list_reads_each_current_pimpasa_in_one_query(programme) -> None:
