@@ -508,17 +508,34 @@ def signal_place(
     )
     report.desa = desa
 
+    # The village's PIMPASA and the supervisors over it, once the placement is committed: a critical
+    # signal as an emergency (under their "emergency report" preference, worded as the emergency alert
+    # is), any other as work handed to them.
+    critical = report.risk == Risk.CRITICAL
+
     def message() -> tuple[str, str]:
-        subject = gettext("SIGAP: signal #%(id)s placed in %(desa)s") % {"id": report.pk, "desa": desa.name}
-        body = gettext(
-            "Signal #%(id)s came without a village; the national desk placed it in %(desa)s. "
-            "It waits for your decision in the inbox."
-        ) % {"id": report.pk, "desa": desa.name}
+        values = {"id": report.pk, "desa": desa.name, "modus": ", ".join(report.modus)}
+        if critical:
+            subject = gettext("SIGAP: emergency report #%(id)s placed in %(desa)s") % values
+            body = (
+                gettext(
+                    "Report #%(id)s came without a village and reads as an emergency (%(modus)s); the "
+                    "national desk placed it in %(desa)s. Open SIGAP now and call the PIMPASA on duty and "
+                    "the police if a person is in danger."
+                )
+                % values
+            )
+        else:
+            subject = gettext("SIGAP: signal #%(id)s placed in %(desa)s") % values
+            body = (
+                gettext(
+                    "Signal #%(id)s came without a village; the national desk placed it in %(desa)s. "
+                    "It waits for your decision in the inbox."
+                )
+                % values
+            )
         return subject, body
 
-    # The village's PIMPASA and the supervisors over it, once the placement is committed: a critical
-    # signal under their "emergency report" preference, any other as work handed to them.
-    critical = report.risk == Risk.CRITICAL
     event = NotificationEvent.CRITICAL_SIGNAL if critical else NotificationEvent.ASSIGNMENT
     recipients = list(alert_recipients(report))
     transaction.on_commit(lambda: notify_localised(recipients, message=message, event=event))

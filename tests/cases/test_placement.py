@@ -59,6 +59,9 @@ def test_only_the_national_desk_sees_an_unplaced_signal_until_it_is_placed(
     told = {address for m in mail.outbox for address in m.to}
     assert pimpasa.email in told and users["supervisor.serang"].email in told
     assert users["supervisor.tangerang"].email not in told
+    # A critical signal is told as the emergency it is, not as ordinary work handed over.
+    assert all(f"#{report.pk}" in m.subject for m in mail.outbox)
+    assert all("SIGAP now" in m.body or "SIGAP sekarang" in m.body for m in mail.outbox)
     assert audit_verify().ok
     decision = triage_decide(
         report=report, kind=TriageKind.OPEN_CASE, reason="Darurat", actor=pimpasa, now=wib(2026, 7, 6, 10)
