@@ -13,7 +13,8 @@ from sigap.audit.services import audit_verify
 from sigap.cases.models import TriageKind
 from sigap.cases.services import triage_decide
 from sigap.detection.engine import dimension_positive
-from sigap.persons.screening import DIMENSIONS, checklist, evaluate
+from sigap.persons.models import Answer
+from sigap.persons.screening import ANSWERS, DIMENSIONS, checklist, evaluate
 from sigap.persons.services import screening_record
 from tests.cases.conftest import LONTAR, wib
 
@@ -28,6 +29,12 @@ def test_checklist_is_complete_and_bilingual() -> None:
     assert {"minor", "danger", "urgent"} <= flags
     # Every ILO/EC dimension of the engine has at least one question.
     assert {q.dimension for q in rules.questions} >= set(DIMENSIONS) - {"vulnerability"}
+
+
+def test_the_rule_accepts_exactly_the_answers_the_form_offers() -> None:
+    """The form offers persons.models.Answer; the service checks screening.ANSWERS: one list, twice
+    written (the rules module reads no model), held together here."""
+    assert set(ANSWERS) == set(Answer.values)
 
 
 @pytest.mark.parametrize(
