@@ -45,6 +45,10 @@ RP_BEFORE_RE = re.compile(r"(?:^|[^a-z])(?:rp|idr)\.?\s?$")
 # digit of each match of DIGITS_RE that no "." or "," precedes. A pattern that begins with a
 # character class is scanned for at C speed.
 DIGITS_RE = re.compile(r"[0-9][0-9.,]*")
+# Every amount _money counts names one of these: a number counts after "rp"/"idr" or with a unit
+# other than "m" (which counts only after "rp"), and a worded amount ends in juta, ribu or miliar. A
+# text without any of them has no amount, and most reports have none.
+MONEY_HINT_RE = re.compile(r"rp|idr|jt|rb|juta|ribu|mil[iy]ar")
 NUMBER_WORDS = {
     "satu": 1, "se": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7, "delapan": 8,
     "sembilan": 9, "sepuluh": 10, "sebelas": 11, "seratus": 100, "setengah": 0.5,
@@ -295,7 +299,11 @@ def _money_matches(text: str) -> Iterator[re.Match[str]]:
 
 def _money(norm: Normalised) -> list[int]:
     """Rupiah amounts in order of appearance. A bare number counts only with "rp"/"idr" or a unit."""
-    text = norm.text
+    return _amounts(norm.text) if MONEY_HINT_RE.search(norm.text) else []
+
+
+def _amounts(text: str) -> list[int]:
+    """``_money`` of a text, read in full."""
     found: list[tuple[int, int]] = []
     for match in _money_matches(text):
         unit = match.group("unit")

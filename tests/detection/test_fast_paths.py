@@ -47,6 +47,20 @@ def test_money_candidates_are_the_regex_matches(text: str) -> None:
     assert [m.span() for m in entities._money_matches(text)] == expected
 
 
+AMOUNTS = st.lists(
+    st.sampled_from([*MONEY, *OTHER, "dua", "puluh", "miliar", "milyar", "gaji", "terpaksa"]), max_size=12
+).map("".join)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(AMOUNTS | TEXTS)
+def test_a_text_without_a_money_word_has_no_amount(text: str) -> None:
+    """_money skips the reading where MONEY_HINT_RE finds nothing: the full reading finds nothing
+    there either (and where the hint is found, _money is the full reading)."""
+    norm = normalise.normalise(text)
+    assert entities._money(norm) == entities._amounts(norm.text)
+
+
 @settings(max_examples=500, deadline=None)
 @given(TEXTS)
 def test_place_check_is_the_whole_prefix_search(text: str) -> None:
