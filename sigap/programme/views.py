@@ -390,9 +390,9 @@ def _activity_post(request: HttpRequest, activity: Activity) -> HttpResponse | d
         )
     elif action == "question":
         qform = QuestionForm(request.POST)
+        if not qform.is_valid():
+            return {"question_form": qform}
         try:
-            if not qform.is_valid():
-                return {"question_form": qform}
             services.question_add(actor=user, activity=activity, **qform.cleaned_data)
         except ApplicationError as exc:
             show_refusal(qform, exc)
@@ -400,9 +400,9 @@ def _activity_post(request: HttpRequest, activity: Activity) -> HttpResponse | d
         messages.success(request, _("Question recorded."))
     elif action == "participants":
         pform = ParticipantsForm(request.POST)
+        if not pform.is_valid():
+            return {"participants_form": pform}
         try:
-            if not pform.is_valid():
-                return {"participants_form": pform}
             services.participants_set(actor=user, activity=activity, counts=pform.counts())
         except ApplicationError as exc:
             show_refusal(pform, exc)
@@ -436,9 +436,9 @@ def _activity_post(request: HttpRequest, activity: Activity) -> HttpResponse | d
         if test is None:
             raise Http404
         form = SheetForm(request.POST, items=selectors.items_for_display(test), phase="", paper=True)
+        if not form.is_valid():
+            return {"paper_form": form}
         try:
-            if not form.is_valid():
-                return {"paper_form": form}
             submitted = services.test_submit(
                 test=test,
                 phase=form.cleaned_data["phase"],
