@@ -495,6 +495,10 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     counts = selectors.participant_counts(user=user, activity=activity)
     sexes, participants = selectors.participant_table(counts)
     quiz_url = request.build_absolute_uri(reverse("programme:quiz", args=[test.code])) if test else ""
+    # The empty paper sheet reads the test's items: not again when a refused sheet is shown instead.
+    paper_form = shown_again.get("paper_form")
+    if paper_form is None and test:
+        paper_form = SheetForm(items=selectors.items_for_display(test), phase="", paper=True)
     context = {
         "activity": activity,
         "sexes": sexes,
@@ -508,9 +512,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "summary": selectors.test_summary(user=user, test=test) if test else None,
         "question_form": QuestionForm(),
         "participants_form": _participants_initial(counts) if may_change else None,
-        "paper_form": SheetForm(items=selectors.items_for_display(test), phase="", paper=True)
-        if test
-        else None,
+        "paper_form": paper_form,
         "photo_caption": "",
         "photo_open": False,
         "error": "",
