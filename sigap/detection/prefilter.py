@@ -163,9 +163,6 @@ class Occurrences(Mapping[str, list[int]]):
             self._starts[literal] = starts
         return starts
 
-    def get(self, literal: str, default: Any = None) -> Any:
-        return self[literal] if literal in self.literals else default
-
     def __contains__(self, literal: object) -> bool:
         return literal in self.literals
 
